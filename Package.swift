@@ -1,0 +1,49 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Longtail",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "longtail", targets: ["longtail"]),
+        .library(name: "LongtailMCAP", targets: ["LongtailMCAP"]),
+        .library(name: "LongtailCore", targets: ["LongtailCore"]),
+        .library(name: "LongtailHDF5", targets: ["LongtailHDF5"]),
+        .library(name: "Longtail", targets: ["Longtail"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries. Each module map points at a shim header; providers tell
+        // SwiftPM which Debian package to suggest when pkg-config cannot find it.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+
+        .target(name: "LongtailCore"),
+        .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CZlib"]),
+        .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5"]),
+        .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5"]),
+        .executableTarget(
+            name: "longtail",
+            dependencies: ["Longtail", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Benchmark driver: generates the benchmark archive and measures decoding.
+        // Run through Benchmarks/run-mcap-decode.sh, never from the test suite.
+        .executableTarget(
+            name: "longtail-bench",
+            dependencies: ["LongtailMCAP", "LongtailCore"],
+            path: "Benchmarks/LongtailBench"
+        ),
+
+        .testTarget(name: "LongtailCoreTests", dependencies: ["LongtailCore"]),
+        .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "TestSupport"]),
+        .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5"]),
+        .testTarget(name: "LongtailCLITests", dependencies: ["TestSupport"]),
+        // Shared helpers for tests: locating ../shared/data, running Python interop scripts.
+        .target(name: "TestSupport", dependencies: ["LongtailMCAP"], path: "Tests/TestSupport"),
+    ],
+    swiftLanguageModes: [.v6]
+)

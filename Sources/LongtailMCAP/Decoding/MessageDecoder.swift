@@ -1,0 +1,69 @@
+/// Why a channel's messages cannot be decoded.
+public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The channel's message encoding (or schema encoding) is not one Longtail decodes.
+    case unsupportedEncoding(topic: String, messageEncoding: String, schemaEncoding: String)
+    /// The schema did not parse or resolve.
+    case schema(topic: String, ROS2SchemaError)
+    /// The channel names a schema id that the file never defines.
+    case missingSchema(topic: String, schemaID: UInt16)
+    /// A payload did not fit its schema.
+    case cdr(topic: String, CDRError)
+    /// A JSON payload did not parse.
+    case json(topic: String, JSONMessageDecoder.ParseError)
+
+    public var description: String {
+        switch self {
+        case .unsupportedEncoding(let topic, let m, let s):
+            "channel '\(topic)': unsupported message encoding '\(m)' (schema encoding '\(s)'); Longtail decodes cdr with ros2msg schemas and json"
+        case .schema(let topic, let e): "channel '\(topic)': \(e)"
+        case .missingSchema(let topic, let id): "channel '\(topic)': schema id \(id) is not defined in the file"
+        case .cdr(let topic, let e): "channel '\(topic)': \(e)"
+        case .json(let topic, let e): "channel '\(topic)': \(e)"
+        }
+    }
+}
+
+/// Decodes the messages of one channel, chosen from its encodings once.
+public enum MessageDecoder: Sendable {
+    case cdr(CDRPlan)
+    case json
+
+    /// Chooses and compiles the decoder for a channel.
+    /// - Throws: `DecodeError` for unsupported encodings and bad schemas.
+    public static func make(channel: Channel, schema: Schema?) throws(DecodeError) -> MessageDecoder {
+        switch channel.messageEncoding {
+        case "cdr":
+            guard let schema else {
+                throw .missingSchema(topic: channel.topic, schemaID: channel.schemaID)
+            }
+            guard schema.encoding == "ros2msg" else {
+                throw .unsupportedEncoding(topic: channel.topic, messageEncoding: channel.messageEncoding,
+                                           schemaEncoding: schema.encoding)
+            }
+            do throws(ROS2SchemaError) {
+                let text = String(decoding: schema.data, as: UTF8.self)
+                return .cdr(try CDRPlan(ros2msgNamed: schema.name, text: text))
+            } catch {
+                throw .schema(topic: channel.topic, error)
+            }
+        case "json":
+            return .json
+        default:
+            throw .unsupportedEncoding(topic: channel.topic, messageEncoding: channel.messageEncoding,
+                                       schemaEncoding: schema?.encoding ?? "")
+        }
+    }
+
+    /// Decodes one payload.
+    /// - Throws: `DecodeError` naming the topic.
+    public func decode(_ payload: UnsafeRawBufferPointer, topic: String) throws(DecodeError) -> DecodedValue {
+        switch self {
+        case .cdr(let plan):
+            do throws(CDRError) { return try plan.decode(payload) } catch { throw .cdr(topic: topic, error) }
+        case .json:
+            do throws(JSONMessageDecoder.ParseError) { return try JSONMessageDecoder.decode(payload) } catch {
+                throw .json(topic: topic, error)
+            }
+        }
+    }
+}

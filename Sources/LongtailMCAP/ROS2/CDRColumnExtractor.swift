@@ -1,0 +1,218 @@
+import LongtailCore
+
+/// Extracts every numeric field of a CDR message straight into columns.
+///
+/// Compiled once per schema from a `CDRPlan`: nested messages are flattened, runs of
+/// same-typed consecutive fields (such as the 37 float64 of an Imu after its header)
+/// become one aligned block copy, and strings are skipped by their length. Scalar and
+/// fixed-array fields go to a `ColumnBlock` row; fields under a sequence go to
+/// `RaggedColumns`. No per-message schema work happens.
+public final class CDRColumnExtractor {
+    enum Op {
+        /// `count` consecutive primitives into scalar columns `slot..<slot+count`.
+        case run(ROS2Primitive, slot: Int, count: Int)
+        /// `count` consecutive primitives appended to ragged columns `column..<column+count`.
+        case raggedRun(ROS2Primitive, column: Int, count: Int)
+        case skipStrings(count: Int)
+        case skipWStrings(count: Int)
+        /// The single padding byte of an empty message.
+        case skipByte
+        /// A sequence of primitives into ragged column `column`.
+        case sequence(ROS2Primitive, column: Int)
+        case sequenceOfStrings
+        case sequenceOfWStrings
+        /// A sequence of messages, each decoded by sub-program `program`.
+        case sequenceOfStructs(program: Int, minSize: Int)
+    }
+
+    /// Names of the scalar columns (one value per message), e.g. `angular_velocity.x`.
+    public let scalarNames: [String]
+    /// Names of the ragged columns (values under sequences), e.g. `position[*]`.
+    public let raggedNames: [String]
+    private let programs: [[Op]]
+
+    /// Compiles the extractor for `plan`.
+    public init(plan: CDRPlan) {
+        var builder = Builder(plan: plan)
+        let root = builder.compile(layout: 0, prefix: "", ragged: false)
+        builder.programs[0] = root
+        scalarNames = builder.scalarNames
+        raggedNames = builder.raggedNames
+        programs = builder.programs
+    }
+
+    /// Decodes one payload, writing one row of `block` (and of `ragged`, when given).
+    /// The row is committed with `timestamp`.
+    /// - Throws: `CDRError` when the payload does not fit the schema; the row is not committed.
+    public func extract(_ payload: UnsafeRawBufferPointer, timestamp: Int64, into block: ColumnBlock,
+                        ragged: RaggedColumns? = nil) throws(CDRError) {
+        var c = try CDRCursor(payload: payload)
+        try run(0, &c, block, ragged)
+        block.commitRow(timestamp: timestamp)
+        ragged?.commitRow()
+    }
+
+    private func run(_ program: Int, _ c: inout CDRCursor, _ block: ColumnBlock,
+                     _ ragged: RaggedColumns?) throws(CDRError) {
+        for op in programs[program] {
+            switch op {
+            case .run(let p, let slot, let count):
+                c.align(p.size)
+                try c.check(p.size * count)
+                let start = c.base.baseAddress! + c.position
+                let big = c.bigEndian
+                for i in 0..<count { block.set(slot + i, Self.value(p, start + i * p.size, big)) }
+                c.position += p.size * count
+            case .raggedRun(let p, let column, let count):
+                c.align(p.size)
+                try c.check(p.size * count)
+                let start = c.base.baseAddress! + c.position
+                for i in 0..<count { ragged?.append(column + i, Self.value(p, start + i * p.size, c.bigEndian)) }
+                c.position += p.size * count
+            case .skipStrings(let count):
+                for _ in 0..<count {
+                    let n = Int(try c.load(UInt32.self))
+                    try c.check(n)
+                    c.position += n
+                }
+            case .skipWStrings(let count):
+                for _ in 0..<count {
+                    let n = try c.count(minSize: 4)
+                    c.align(4)
+                    try c.check(4 * n)
+                    c.position += 4 * n
+                }
+            case .skipByte:
+                try c.check(1)
+                c.position += 1
+            case .sequence(let p, let column):
+                let n = try c.count(minSize: p.size)
+                c.align(p.size)
+                try c.check(p.size * n)
+                let start = c.base.baseAddress! + c.position
+                for i in 0..<n { ragged?.append(column, Self.value(p, start + i * p.size, c.bigEndian)) }
+                c.position += p.size * n
+            case .sequenceOfStrings:
+                let n = try c.count(minSize: 4)
+                for _ in 0..<n {
+                    let len = Int(try c.load(UInt32.self))
+                    try c.check(len)
+                    c.position += len
+                }
+            case .sequenceOfWStrings:
+                let n = try c.count(minSize: 4)
+                for _ in 0..<n {
+                    let len = try c.count(minSize: 4)
+                    c.position += 4 * len
+                }
+            case .sequenceOfStructs(let sub, let minSize):
+                let n = try c.count(minSize: minSize)
+                for _ in 0..<n { try run(sub, &c, block, ragged) }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func value(_ p: ROS2Primitive, _ at: UnsafeRawPointer, _ big: Bool) -> Double {
+        switch p {
+        case .float64:
+            let raw = at.loadUnaligned(as: UInt64.self)
+            return Double(bitPattern: big ? UInt64(bigEndian: raw) : UInt64(littleEndian: raw))
+        case .float32:
+            let raw = at.loadUnaligned(as: UInt32.self)
+            return Double(Float(bitPattern: big ? UInt32(bigEndian: raw) : UInt32(littleEndian: raw)))
+        case .int32:
+            let raw = at.loadUnaligned(as: Int32.self)
+            return Double(big ? Int32(bigEndian: raw) : Int32(littleEndian: raw))
+        case .uint32:
+            let raw = at.loadUnaligned(as: UInt32.self)
+            return Double(big ? UInt32(bigEndian: raw) : UInt32(littleEndian: raw))
+        case .int64:
+            let raw = at.loadUnaligned(as: Int64.self)
+            return Double(big ? Int64(bigEndian: raw) : Int64(littleEndian: raw))
+        case .uint64:
+            let raw = at.loadUnaligned(as: UInt64.self)
+            return Double(big ? UInt64(bigEndian: raw) : UInt64(littleEndian: raw))
+        case .int16:
+            let raw = at.loadUnaligned(as: Int16.self)
+            return Double(big ? Int16(bigEndian: raw) : Int16(littleEndian: raw))
+        case .uint16:
+            let raw = at.loadUnaligned(as: UInt16.self)
+            return Double(big ? UInt16(bigEndian: raw) : UInt16(littleEndian: raw))
+        case .int8: return Double(at.load(as: Int8.self))
+        case .bool: return at.load(as: UInt8.self) != 0 ? 1 : 0
+        case .byte, .char, .uint8: return Double(at.load(as: UInt8.self))
+        }
+    }
+
+    /// Flattens layouts into programs.
+    private struct Builder {
+        let plan: CDRPlan
+        var scalarNames: [String] = []
+        var raggedNames: [String] = []
+        var programs: [[Op]] = [[]]
+
+        init(plan: CDRPlan) { self.plan = plan }
+
+        mutating func emitPrimitives(_ p: ROS2Primitive, names: [String], ragged: Bool, into ops: inout [Op]) {
+            if ragged {
+                let col = raggedNames.count
+                raggedNames += names
+                if case .raggedRun(let q, let c0, let n)? = ops.last, q == p, c0 + n == col {
+                    ops[ops.count - 1] = .raggedRun(p, column: c0, count: n + names.count)
+                } else {
+                    ops.append(.raggedRun(p, column: col, count: names.count))
+                }
+            } else {
+                let slot = scalarNames.count
+                scalarNames += names
+                if case .run(let q, let s0, let n)? = ops.last, q == p, s0 + n == slot {
+                    ops[ops.count - 1] = .run(p, slot: s0, count: n + names.count)
+                } else {
+                    ops.append(.run(p, slot: slot, count: names.count))
+                }
+            }
+        }
+
+        mutating func compile(layout index: Int, prefix: String, ragged: Bool) -> [Op] {
+            var ops: [Op] = []
+            let layout = plan.layouts[index]
+            if layout.fields.isEmpty { ops.append(.skipByte); return ops }
+            for f in layout.fields {
+                let name = prefix + f.name
+                switch f.array {
+                case .none:
+                    switch f.base {
+                    case .primitive(let p): emitPrimitives(p, names: [name], ragged: ragged, into: &ops)
+                    case .string: ops.append(.skipStrings(count: 1))
+                    case .wstring: ops.append(.skipWStrings(count: 1))
+                    case .structure(let s): ops += compile(layout: s, prefix: name + ".", ragged: ragged)
+                    }
+                case .fixed(let n):
+                    switch f.base {
+                    case .primitive(let p):
+                        emitPrimitives(p, names: (0..<n).map { "\(name)[\($0)]" }, ragged: ragged, into: &ops)
+                    case .string: ops.append(.skipStrings(count: n))
+                    case .wstring: ops.append(.skipWStrings(count: n))
+                    case .structure(let s):
+                        for i in 0..<n { ops += compile(layout: s, prefix: "\(name)[\(i)].", ragged: ragged) }
+                    }
+                case .bounded, .unbounded:
+                    switch f.base {
+                    case .primitive(let p):
+                        ops.append(.sequence(p, column: raggedNames.count))
+                        raggedNames.append("\(name)[*]")
+                    case .string: ops.append(.sequenceOfStrings)
+                    case .wstring: ops.append(.sequenceOfWStrings)
+                    case .structure(let s):
+                        let program = programs.count
+                        programs.append([])
+                        programs[program] = compile(layout: s, prefix: "\(name)[*].", ragged: true)
+                        ops.append(.sequenceOfStructs(program: program, minSize: 1))
+                    }
+                }
+            }
+            return ops
+        }
+    }
+}

@@ -1,0 +1,158 @@
+/// A ROS 2 schema compiled once into index-linked layouts, so decoding a message does no
+/// name lookups or parsing.
+public final class CDRPlan: Sendable {
+    /// Base kind of a field after resolution.
+    enum Base: Sendable {
+        case primitive(ROS2Primitive)
+        case string
+        case wstring
+        case structure(Int)
+    }
+
+    struct Field: Sendable {
+        let name: String
+        let base: Base
+        let array: ROS2ArrayKind
+    }
+
+    struct Layout: Sendable {
+        let name: String
+        let fields: [Field]
+    }
+
+    /// Layouts by index; index 0 is the root message.
+    let layouts: [Layout]
+    /// The schema's name.
+    public let schemaName: String
+
+    /// Compiles `schema`.
+    /// - Throws: `ROS2SchemaError` for recursive definitions.
+    public init(schema: ROS2Schema, schemaName: String) throws(ROS2SchemaError) {
+        self.schemaName = schemaName
+        var indexOf: [String: Int] = [:]
+        var order: [String] = []
+        var visiting: Set<String> = []
+        func visit(_ name: String) throws(ROS2SchemaError) {
+            if indexOf[name] != nil { return }
+            if visiting.contains(name) {
+                throw ROS2SchemaError(schema: schemaName, line: 0, detail: "recursive definition of \(name)")
+            }
+            visiting.insert(name)
+            indexOf[name] = order.count
+            order.append(name)
+            for f in schema.definitions[name]!.fields {
+                if case .complex(let ref) = f.type { try visit(ref) }
+            }
+            visiting.remove(name)
+        }
+        try visit(schema.rootName)
+        layouts = order.map { name in
+            let def = schema.definitions[name]!
+            return Layout(name: name, fields: def.fields.map { f in
+                let base: Base
+                switch f.type {
+                case .primitive(let p): base = .primitive(p)
+                case .string: base = .string
+                case .wstring: base = .wstring
+                case .complex(let ref): base = .structure(indexOf[ref]!)
+                }
+                return Field(name: f.name, base: base, array: f.array)
+            })
+        }
+    }
+
+    /// Parses and compiles a `ros2msg` schema in one step.
+    /// - Throws: `ROS2SchemaError`.
+    public convenience init(ros2msgNamed name: String, text: String) throws(ROS2SchemaError) {
+        try self.init(schema: ROS2Schema.parse(name: name, text: text), schemaName: name)
+    }
+}
+
+/// A CDR payload could not be decoded.
+public struct CDRError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Byte offset within the message payload.
+    public var offset: Int
+    public var detail: String
+    public var description: String { "CDR decoding failed at payload byte \(offset): \(detail)" }
+}
+
+/// The wire-level state of one CDR payload: byte order, alignment rule and position.
+struct CDRCursor {
+    let base: UnsafeRawBufferPointer
+    var position: Int
+    let bigEndian: Bool
+    /// XCDR1 aligns 8-byte primitives to 8; XCDR2 caps alignment at 4.
+    let maxAlign: Int
+
+    /// Reads the 4-byte encapsulation header and positions after it.
+    init(payload: UnsafeRawBufferPointer) throws(CDRError) {
+        guard payload.count >= 4 else { throw CDRError(offset: 0, detail: "payload shorter than the 4-byte encapsulation header") }
+        base = payload
+        position = 4
+        switch payload[1] {
+        case 0x00: bigEndian = true; maxAlign = 8        // CDR_BE
+        case 0x01: bigEndian = false; maxAlign = 8       // CDR_LE
+        case 0x06: bigEndian = true; maxAlign = 4        // CDR2_BE (plain)
+        case 0x07: bigEndian = false; maxAlign = 4       // CDR2_LE (plain)
+        default:
+            throw CDRError(offset: 1, detail: "unsupported encapsulation kind 0x\(String(payload[1], radix: 16)) (supported: CDR and plain CDR2, either byte order)")
+        }
+    }
+
+    @inline(__always)
+    mutating func align(_ size: Int) {
+        let a = size < maxAlign ? size : maxAlign
+        if a > 1 { position = 4 + ((position - 4 + a - 1) & ~(a - 1)) }
+    }
+
+    @inline(__always)
+    func check(_ n: Int) throws(CDRError) {
+        if n < 0 || position + n > base.count {
+            throw CDRError(offset: position, detail: "needs \(n) bytes, \(max(0, base.count - position)) remain")
+        }
+    }
+
+    @inline(__always)
+    mutating func load<T: FixedWidthInteger>(_: T.Type) throws(CDRError) -> T {
+        align(MemoryLayout<T>.size)
+        try check(MemoryLayout<T>.size)
+        let raw = base.loadUnaligned(fromByteOffset: position, as: T.self)
+        position += MemoryLayout<T>.size
+        return bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
+    }
+
+    /// A sequence length, checked against the bytes left (each element takes at least `minSize`).
+    mutating func count(minSize: Int) throws(CDRError) -> Int {
+        let at = position
+        let n = Int(try load(UInt32.self))
+        if n * max(minSize, 1) > base.count - position {
+            throw CDRError(offset: at, detail: "sequence length \(n) exceeds the \(base.count - position) bytes left")
+        }
+        return n
+    }
+
+    mutating func string() throws(CDRError) -> String {
+        let at = position
+        let n = Int(try load(UInt32.self))
+        if n == 0 { return "" }
+        try check(n)
+        var end = position + n
+        if base[end - 1] == 0 { end -= 1 } else {
+            throw CDRError(offset: at, detail: "string of length \(n) lacks its terminating NUL")
+        }
+        let s = String(decoding: UnsafeRawBufferPointer(rebasing: base[position..<end]), as: UTF8.self)
+        position += n
+        return s
+    }
+
+    /// A wide string: a count of characters, each a 4-byte code point (Fast-DDS's encoding).
+    mutating func wstring() throws(CDRError) -> String {
+        let n = try count(minSize: 4)
+        var scalars = String.UnicodeScalarView()
+        for _ in 0..<n {
+            let v = try load(UInt32.self)
+            if let s = Unicode.Scalar(v) { scalars.append(s) }
+        }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,215 @@
+/// One record as the streamed reader yields it, borrowing its body from the reader.
+///
+/// `body` is valid until the reader is advanced or fed again. Records inside a chunk
+/// carry the chunk's file offset in `offset` and their position in the decompressed
+/// chunk in `chunkOffset`.
+public struct RawRecord {
+    public var opcode: UInt8
+    public var body: UnsafeRawBufferPointer
+    public var offset: UInt64
+    public var chunkOffset: UInt64?
+
+    /// Parses the body into an owned `Record`.
+    public func parse() throws(MCAPError) -> Record {
+        try Record.parse(opcode: opcode, body: body, offset: offset, chunkOffset: chunkOffset)
+    }
+
+    /// Parses a Message record's header without copying its payload.
+    public func messageView() throws(MCAPError) -> MessageView {
+        try MessageView(body: body, offset: offset, chunkOffset: chunkOffset)
+    }
+}
+
+/// Options shared by Longtail's MCAP readers.
+public struct MCAPReadOptions: Sendable {
+    /// Check chunk and attachment CRCs when they are non-zero.
+    public var validateCRCs = true
+    /// Yield the records inside chunks (after the Chunk record itself).
+    public var expandChunks = true
+    /// Refuse records longer than this, before buffering them.
+    public var maxRecordLength: UInt64 = 1 << 31
+    /// Refuse chunks that declare more decompressed bytes than this, before allocating.
+    public var maxChunkSize: UInt64 = 1 << 30
+    /// The whole input's size when known (a file): lets the reader reject impossible lengths at once.
+    public var totalSize: UInt64?
+
+    public init() {}
+}
+
+/// A sans-IO MCAP reader: the caller feeds bytes, the reader yields records.
+///
+/// It checks both magics, skips unknown and private opcodes (they come out as
+/// `.unknown` records for the caller to ignore), honours each record's length prefix
+/// (so fields added by newer writers are skipped), expands chunks (none, zstd, lz4)
+/// checking their CRC when it is non-zero, and never allocates from a length field:
+/// memory grows only with bytes actually fed.
+///
+/// ```swift
+/// let reader = MCAPStreamReader()
+/// reader.append(bytes)
+/// while let record = try reader.next() { ... }
+/// try reader.finish()   // at end of input
+/// ```
+public final class MCAPStreamReader {
+    public let options: MCAPReadOptions
+    private let input = ByteQueue()
+    private let chunk = ChunkBuffer()
+    private let decompressor = ChunkDecompressor()
+    private var state = State.magic
+    /// File offset of the first unread byte in `input`.
+    private var inputOffset: UInt64 = 0
+    private var chunkRecordOffset: UInt64 = 0
+    private var chunkPosition = 0
+
+    private enum State { case magic, records, inChunk, closingMagic, done }
+
+    /// Creates a reader.
+    public init(options: MCAPReadOptions = MCAPReadOptions()) { self.options = options }
+
+    /// True once the closing magic has been read.
+    public var isFinished: Bool { state == .done }
+
+    /// The number of chunks decompressed so far.
+    public private(set) var decompressedChunks = 0
+
+    /// Feeds more input. Views from earlier records become invalid.
+    public func append(_ bytes: UnsafeRawBufferPointer) {
+        input.append(bytes)
+    }
+
+    /// Feeds more input from an array.
+    public func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+
+    /// Lets `fill` write up to `count` bytes straight into the reader's buffer (e.g. `read(2)`),
+    /// returning how many it wrote. Avoids a copy when reading files.
+    public func appendDirect<E: Error>(upTo count: Int,
+                                       _ fill: (UnsafeMutableRawBufferPointer) throws(E) -> Int) throws(E) -> Int {
+        if input.count == 0 { input.shrink(to: 4 << 20) }
+        return try input.write(upTo: count, fill)
+    }
+
+    /// The next record, or `nil` when more input is needed (or the file is complete).
+    /// - Throws: `MCAPError` for bad magic, impossible lengths, CRC mismatches, bad chunks.
+    public func next() throws(MCAPError) -> RawRecord? {
+        while true {
+            switch state {
+            case .magic, .closingMagic:
+                guard input.count >= 8 else { return nil }
+                let found = Array(UnsafeRawBufferPointer(rebasing: input.readable[0..<8]))
+                guard found == mcapMagic else { throw MCAPError(.badMagic(found: found), offset: inputOffset) }
+                input.consume(8)
+                inputOffset += 8
+                if state == .magic { state = .records } else { state = .done; return nil }
+            case .done:
+                return nil
+            case .inChunk:
+                if let r = try nextInChunk() { return r }
+            case .records:
+                guard input.count >= 9 else { return nil }
+                let buf = input.readable
+                let opcode = buf[0]
+                let length = UInt64(littleEndian: buf.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
+                try checkLength(length)
+                let total = 9 + Int(length)
+                guard input.count >= total else { return nil }
+                let body = UnsafeRawBufferPointer(rebasing: buf[9..<total])
+                let offset = inputOffset
+                input.consume(total)
+                inputOffset += UInt64(total)
+                if opcode == Opcode.footer { state = .closingMagic }
+                if opcode == Opcode.chunk && options.expandChunks {
+                    try expand(body: body, offset: offset)
+                }
+                return RawRecord(opcode: opcode, body: body, offset: offset, chunkOffset: nil)
+            }
+        }
+    }
+
+    /// Declares the end of input.
+    /// - Throws: `.truncated` when the input stopped before the closing magic.
+    public func finish() throws(MCAPError) {
+        switch state {
+        case .done: return
+        case .magic, .closingMagic:
+            throw MCAPError(.truncated(needed: UInt64(8 - input.count), available: UInt64(input.count)),
+                            offset: inputOffset)
+        case .inChunk, .records:
+            if input.count >= 9 {
+                let length = UInt64(littleEndian: input.readable.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
+                throw MCAPError(.truncated(needed: 9 + length - UInt64(input.count), available: UInt64(input.count)),
+                                offset: inputOffset)
+            }
+            throw MCAPError(.truncated(needed: UInt64(9 - input.count), available: UInt64(input.count)),
+                            offset: inputOffset)
+        }
+    }
+
+    private func checkLength(_ length: UInt64) throws(MCAPError) {
+        if let total = options.totalSize {
+            let remaining = total >= inputOffset + 9 ? total - inputOffset - 9 : 0
+            if length > remaining {
+                throw MCAPError(.lengthExceedsFile(length: length, remaining: remaining), offset: inputOffset)
+            }
+        }
+        if length > options.maxRecordLength {
+            throw MCAPError(.recordTooLarge(length: length, limit: options.maxRecordLength), offset: inputOffset)
+        }
+    }
+
+    private func expand(body: UnsafeRawBufferPointer, offset: UInt64) throws(MCAPError) {
+        let header = try ChunkHeader.parse(body: body, offset: offset)
+        try ChunkExpansion.decompress(header, into: chunk, using: decompressor, options: options, offset: offset)
+        decompressedChunks += 1
+        chunkRecordOffset = offset
+        chunkPosition = 0
+        state = .inChunk
+    }
+
+    private func nextInChunk() throws(MCAPError) -> RawRecord? {
+        let bytes = chunk.bytes
+        if chunkPosition == bytes.count { state = .records; return nil }
+        let here = UInt64(chunkPosition)
+        guard bytes.count - chunkPosition >= 9 else {
+            throw MCAPError(.truncated(needed: 9, available: UInt64(bytes.count - chunkPosition)),
+                            offset: chunkRecordOffset, chunkOffset: here)
+        }
+        let opcode = bytes[chunkPosition]
+        let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: chunkPosition + 1, as: UInt64.self))
+        let left = UInt64(bytes.count - chunkPosition - 9)
+        guard length <= left else {
+            throw MCAPError(.lengthExceedsFile(length: length, remaining: left), offset: chunkRecordOffset, chunkOffset: here)
+        }
+        if opcode == Opcode.chunk {
+            throw MCAPError(.unexpectedRecord(opcode: opcode, context: "inside a chunk"),
+                            offset: chunkRecordOffset, chunkOffset: here)
+        }
+        let start = chunkPosition + 9
+        chunkPosition = start + Int(length)
+        return RawRecord(opcode: opcode, body: UnsafeRawBufferPointer(rebasing: bytes[start..<chunkPosition]),
+                         offset: chunkRecordOffset, chunkOffset: here)
+    }
+}
+
+/// Decompression and CRC checking of one chunk, shared by the streamed and indexed readers.
+enum ChunkExpansion {
+    static func decompress(_ header: ChunkHeader, into buffer: ChunkBuffer, using decompressor: ChunkDecompressor,
+                           options: MCAPReadOptions, offset: UInt64) throws(MCAPError) {
+        guard header.uncompressedSize <= options.maxChunkSize else {
+            throw MCAPError(.chunkTooLarge(uncompressedSize: header.uncompressedSize, limit: options.maxChunkSize),
+                            offset: offset)
+        }
+        let out = buffer.prepare(Int(header.uncompressedSize))
+        do throws(MCAPError.Reason) {
+            try decompressor.decompress(compression: header.compression, input: header.records, output: out)
+        } catch {
+            throw MCAPError(error, offset: offset)
+        }
+        if options.validateCRCs && header.uncompressedCRC != 0 {
+            let actual = CRC32.checksum(UnsafeRawBufferPointer(out))
+            if actual != header.uncompressedCRC {
+                throw MCAPError(.crcMismatch(what: "chunk", expected: header.uncompressedCRC, actual: actual),
+                                offset: offset)
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Longtail
+
+/// The `longtail` command: parses, runs one subcommand, and decides the exit code here
+/// and only here: 0 success, 1 failure, 2 usage error, 3 finished with warnings.
+@main
+struct LongtailCLI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "longtail",
+        abstract: "Mine rare events out of autonomous-driving and robot logs (MCAP, HDF5).",
+        discussion: """
+        Exit codes: 0 success, 1 failure, 2 usage error, 3 finished with warnings \
+        (for example channels that could not be decoded).
+        """,
+        subcommands: [InspectCommand.self, CatCommand.self]
+    )
+
+    static func main() {
+        let code: Int32
+        do {
+            var command = try parseAsRoot()
+            if var run = command as? OutcomeCommand {
+                let outcome = try run.execute()
+                code = outcome == .warnings ? 3 : 0
+            } else {
+                try command.run()
+                code = 0
+            }
+        } catch let error as CLIFailure {
+            FileHandle.standardError.write(Data("longtail: error: \(error.message)\n".utf8))
+            code = 1
+        } catch {
+            // ArgumentParser errors: help (0), usage (2), and ExitCode values.
+            let exit = exitCode(for: error)
+            if exit.rawValue == 0 || exit.rawValue == 2 || error is ExitCode || error is ValidationError {
+                LongtailCLI.exit(withError: error)
+            }
+            FileHandle.standardError.write(Data("longtail: error: \(error)\n".utf8))
+            code = 1
+        }
+        Foundation.exit(code)
+    }
+}
+
+/// How a subcommand ended, when it did not fail.
+enum Outcome { case success, warnings }
+
+/// A subcommand that reports warnings instead of exiting itself.
+protocol OutcomeCommand: ParsableCommand {
+    mutating func execute() throws -> Outcome
+}
+
+/// A failure to report as `longtail: error: …` with exit code 1.
+struct CLIFailure: Error {
+    var message: String
+    init(_ error: any Error) { message = String(describing: error) }
+}
+
+/// Writes to stdout through a buffer; a closed pipe (e.g. `| head`) ends quietly.
+final class StandardOutput {
+    private var buffer: [UInt8] = []
+    init() { buffer.reserveCapacity(1 << 16) }
+    func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+    func line(_ s: String) { write(s); buffer.append(0x0A) }
+    func flush() {
+        var done = 0
+        while done < buffer.count {
+            let n = buffer.withUnsafeBytes { Foundation.write(1, $0.baseAddress! + done, $0.count - done) }
+            if n <= 0 {
+                if errno == EINTR { continue }
+                Foundation.exit(0)  // EPIPE: the reader went away; that is a normal end.
+            }
+            done += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("longtail: warning: \(message)\n".utf8))
+}

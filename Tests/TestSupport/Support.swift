@@ -1,0 +1,86 @@
+import Foundation
+
+/// Helpers shared by Longtail's test targets.
+public enum TestSupport {
+    /// The repository root, found from this file's path.
+    public static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `../shared/data` beside the repository, or `$LONGTAIL_SHARED_DATA`; nil when absent
+    /// (a user's fresh clone), in which case tests that need it skip with a message.
+    public static var sharedData: URL? {
+        if let env = ProcessInfo.processInfo.environment["LONGTAIL_SHARED_DATA"] {
+            return URL(fileURLWithPath: env)
+        }
+        let url = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// The message tests print when `../shared/data` is missing.
+    public static let sharedDataMissing =
+        "../shared/data is absent (fresh clone?): skipping tests that read the shared real-world files"
+
+    /// Files under `dir` with extension `ext`, sorted by path.
+    public static func files(in dir: URL, ext: String) -> [URL] {
+        guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil) else { return [] }
+        return e.compactMap { $0 as? URL }.filter { $0.pathExtension == ext }.sorted { $0.path < $1.path }
+    }
+
+    /// Serialises a JSON-compatible value with sorted keys, for order-insensitive comparison of objects.
+    public static func canonicalJSON(_ value: Any) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A fresh temporary directory.
+    public static func temporaryDirectory(_ name: String = "longtail-test") -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The Python interpreter of the interop venv: `$LONGTAIL_PYTHON`, else `.venv/bin/python`
+    /// in the repository; nil when neither has the `mcap` package.
+    public static var interopPython: String? {
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["LONGTAIL_PYTHON"] { candidates.append(env) }
+        candidates.append(repoRoot.appendingPathComponent(".venv/bin/python").path)
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c) {
+            if (try? run(c, ["-c", "import mcap, mcap_ros2"]).status) == 0 { return c }
+        }
+        return nil
+    }
+
+    /// The result of running a process.
+    public struct ProcessResult {
+        public var status: Int32
+        public var stdout: Data
+        public var stderr: String
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    /// Runs an executable to completion, capturing its output.
+    public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let out = Pipe()
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("lt-stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        p.standardOutput = out
+        p.standardError = errHandle
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try? input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        try? errHandle.close()
+        let errData = (try? Data(contentsOf: errURL)) ?? Data()
+        return ProcessResult(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
