@@ -19,11 +19,11 @@ let package = Package(
         // SwiftPM which Debian package to suggest when pkg-config cannot find it.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
         .target(name: "LongtailCore"),
-        .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CZlib"]),
+        .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CDeflate"]),
         .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5"]),
         .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5"]),
         .executableTarget(

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
 need=()
-for pkg in libzstd-dev liblz4-dev zlib1g-dev libhdf5-dev hdf5-tools pkg-config zstd time python3-venv; do
+for pkg in libzstd-dev liblz4-dev zlib1g-dev libdeflate-dev libhdf5-dev hdf5-tools pkg-config zstd time python3-venv; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

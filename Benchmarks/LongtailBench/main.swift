@@ -1,1 +1,47 @@
-print("x")
+import Foundation
+import LongtailMCAP
+
+/// longtail-bench: the MCAP decoding benchmark's driver (see Benchmarks/README.md).
+///   generate --out FILE [--megabytes N] [--compression zstd|lz4|none]
+///   decode FILE [--no-crc]
+///   payloads FILE --out FILE.zst
+let args = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("longtail-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+do {
+    switch args.first {
+    case "generate":
+        guard let out = option("--out") else { fail("generate needs --out FILE") }
+        let mb = Int(option("--megabytes") ?? "1024") ?? 1024
+        let compression: ChunkCompression = switch option("--compression") ?? "zstd" {
+        case "lz4": .lz4
+        case "none": .none
+        default: .zstd(level: 3)
+        }
+        try Generate.run(path: out, megabytes: mb, compression: compression)
+    case "decode":
+        guard args.count >= 2 else { fail("decode needs FILE") }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let r = try Decode.run(path: args[1], validateCRCs: !args.contains("--no-crc"), blockRows: Int(option("--rows") ?? "128") ?? 128)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print("""
+            {"messages": \(r.messages), "values": \(r.values), "uncompressed_bytes": \(r.uncompressedBytes), \
+            "seconds": \(seconds), "mb_per_s": \(Double(r.uncompressedBytes) / seconds / 1e6), "checksum": \(r.checksum)}
+            """)
+    case "payloads":
+        guard args.count >= 2, let out = option("--out") else { fail("payloads needs FILE --out FILE") }
+        try Payloads.run(path: args[1], out: out)
+    default:
+        fail("usage: longtail-bench generate|decode|payloads …")
+    }
+} catch {
+    FileHandle.standardError.write(Data("longtail-bench: error: \(error)\n".utf8))
+    exit(1)
+}

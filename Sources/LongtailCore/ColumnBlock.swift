@@ -12,21 +12,23 @@ public final class ColumnBlock {
     public private(set) var count = 0
     /// Timestamps (nanoseconds) of each row.
     public let timestamps: UnsafeMutablePointer<Int64>
-    private let values: UnsafeMutablePointer<Double>
+    /// The values, column-major: column `c`, row `r` is at `storage[c * capacity + r]`.
+    /// Decoders write rows straight into it and then call `commitRow`.
+    public let storage: UnsafeMutablePointer<Double>
 
     /// Creates a block for `names.count` columns of `capacity` rows.
     public init(names: [String], capacity: Int = 4096) {
         precondition(capacity > 0)
         self.names = names
         self.capacity = capacity
-        values = .allocate(capacity: max(1, names.count * capacity))
-        values.initialize(repeating: .nan, count: max(1, names.count * capacity))
+        storage = .allocate(capacity: max(1, names.count * capacity))
+        storage.initialize(repeating: .nan, count: max(1, names.count * capacity))
         timestamps = .allocate(capacity: capacity)
         timestamps.initialize(repeating: 0, count: capacity)
     }
 
     deinit {
-        values.deallocate()
+        storage.deallocate()
         timestamps.deallocate()
     }
 
@@ -35,7 +37,7 @@ public final class ColumnBlock {
 
     /// Pointer to the start of column `index`; rows `0..<count` are valid.
     @inline(__always) public func column(_ index: Int) -> UnsafeMutablePointer<Double> {
-        values + index * capacity
+        storage + index * capacity
     }
 
     /// Column `index` as a buffer of the filled rows.
@@ -45,7 +47,7 @@ public final class ColumnBlock {
 
     /// Stores one value of the row being filled (row `count`).
     @inline(__always) public func set(_ column: Int, _ value: Double) {
-        values[column * capacity + count] = value
+        storage[column * capacity + count] = value
     }
 
     /// Closes the row being filled, stamping it with `timestamp`.

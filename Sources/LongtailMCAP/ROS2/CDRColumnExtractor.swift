@@ -29,7 +29,11 @@ public final class CDRColumnExtractor {
     public let scalarNames: [String]
     /// Names of the ragged columns (values under sequences), e.g. `position[*]`.
     public let raggedNames: [String]
-    private let programs: [[Op]]
+    /// All programs' ops in one stable allocation (ops hold no references), so the hot
+    /// loop reads them without retain/release or array bounds checks.
+    private let ops: UnsafeMutableBufferPointer<Op>
+    /// Each program's range in `ops`; program 0 is the root message.
+    private let ranges: [Range<Int>]
 
     /// Compiles the extractor for `plan`.
     public init(plan: CDRPlan) {
@@ -38,30 +42,58 @@ public final class CDRColumnExtractor {
         builder.programs[0] = root
         scalarNames = builder.scalarNames
         raggedNames = builder.raggedNames
-        programs = builder.programs
+        let flat = builder.programs.flatMap { $0 }
+        ops = .allocate(capacity: max(1, flat.count))
+        _ = ops.initialize(from: flat)
+        var r: [Range<Int>] = []
+        var at = 0
+        for p in builder.programs { r.append(at..<(at + p.count)); at += p.count }
+        ranges = r
     }
+
+    deinit { ops.deallocate() }
 
     /// Decodes one payload, writing one row of `block` (and of `ragged`, when given).
     /// The row is committed with `timestamp`.
     /// - Throws: `CDRError` when the payload does not fit the schema; the row is not committed.
     public func extract(_ payload: UnsafeRawBufferPointer, timestamp: Int64, into block: ColumnBlock,
                         ragged: RaggedColumns? = nil) throws(CDRError) {
+        let filled = block.count
+        precondition(filled < block.capacity, "ColumnBlock is full: hand it on and reset it first")
         var c = try CDRCursor(payload: payload)
-        try run(0, &c, block, ragged)
+        let row = RowWriter(storage: block.storage + filled, stride: block.capacity)
+        try run(0, &c, row, ragged)
         block.commitRow(timestamp: timestamp)
         ragged?.commitRow()
     }
 
-    private func run(_ program: Int, _ c: inout CDRCursor, _ block: ColumnBlock,
+    /// Where one row's values go: column `c` of this row is at `storage[c * stride]`.
+    struct RowWriter {
+        let storage: UnsafeMutablePointer<Double>
+        let stride: Int
+    }
+
+    private func run(_ program: Int, _ c: inout CDRCursor, _ row: RowWriter,
                      _ ragged: RaggedColumns?) throws(CDRError) {
-        for op in programs[program] {
-            switch op {
+        for index in ranges[program] {
+            switch ops[index] {
             case .run(let p, let slot, let count):
                 c.align(p.size)
                 try c.check(p.size * count)
                 let start = c.base.baseAddress! + c.position
-                let big = c.bigEndian
-                for i in 0..<count { block.set(slot + i, Self.value(p, start + i * p.size, big)) }
+                var out = row.storage + slot * row.stride
+                if p == .float64 && !c.bigEndian {
+                    for i in 0..<count {
+                        out.pointee = Double(bitPattern: UInt64(littleEndian: (start + i * 8).loadUnaligned(as: UInt64.self)))
+                        out += row.stride
+                    }
+                } else {
+                    let big = c.bigEndian
+                    for i in 0..<count {
+                        out.pointee = Self.value(p, start + i * p.size, big)
+                        out += row.stride
+                    }
+                }
                 c.position += p.size * count
             case .raggedRun(let p, let column, let count):
                 c.align(p.size)
@@ -107,7 +139,7 @@ public final class CDRColumnExtractor {
                 }
             case .sequenceOfStructs(let sub, let minSize):
                 let n = try c.count(minSize: minSize)
-                for _ in 0..<n { try run(sub, &c, block, ragged) }
+                for _ in 0..<n { try run(sub, &c, row, ragged) }
             }
         }
     }

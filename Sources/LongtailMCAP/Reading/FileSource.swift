@@ -76,7 +76,10 @@ extension MCAPStreamReader {
             let reader = MCAPStreamReader(options: opts)
             var offset: UInt64 = 0
             while true {
-                while let record = try reader.next() { try body(record) }
+                while let record = try reader.next() {
+                    try body(record)
+                    try reader.drainChunk(body)
+                }
                 if reader.isFinished { return }
                 let n = try reader.appendDirect(upTo: readSize) { (buf) throws(MCAPError) -> Int in
                     try source.read(at: offset, into: buf)

@@ -1,0 +1,100 @@
+import LongtailCore
+import LongtailMCAP
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Decodes every numeric field of every message into columns, as the scanner will:
+/// streamed reader (chunks decompressed into a reused buffer, CRC checked), one compiled
+/// `CDRColumnExtractor` per channel, 4096-row column blocks handed on when full.
+enum Decode {
+    struct Result {
+        var messages = 0
+        var uncompressedBytes: UInt64 = 0
+        var values = 0
+        /// Sum of every decoded value: the answer check (must match the Python peer's).
+        var checksum = 0.0
+    }
+
+    static func run(path: String, validateCRCs: Bool, blockRows: Int) throws -> Result {
+        var result = Result()
+        final class ChannelDecoder {
+            let extractor: CDRColumnExtractor
+            let block: ColumnBlock
+            let ragged: RaggedColumns?
+            init(_ x: CDRColumnExtractor, rows: Int) {
+                extractor = x
+                block = ColumnBlock(names: x.scalarNames, capacity: rows)
+                ragged = x.raggedNames.isEmpty ? nil : RaggedColumns(names: x.raggedNames)
+            }
+        }
+        var extractors = [ChannelDecoder?](repeating: nil, count: 65536)
+        var schemas: [UInt16: Schema] = [:]
+        var options = MCAPReadOptions()
+        options.validateCRCs = validateCRCs
+        func drain(_ block: ColumnBlock) {
+            for c in 0..<block.names.count {
+                let col = block.columnValues(c)
+                var s = 0.0
+                for v in col { s += v }
+                result.checksum += s
+                result.values += col.count
+            }
+            block.reset()
+        }
+        try MCAPStreamReader.forEachRecord(inFile: path, options: options) { (raw) throws(MCAPError) in
+            switch raw.opcode {
+            case Opcode.message:
+                let m = try raw.messageView()
+                guard let d = extractors[Int(m.channelID)] else {
+                    throw MCAPError(.unknownChannel(m.channelID), offset: raw.offset)
+                }
+                let block = d.block
+                do throws(CDRError) {
+                    try d.extractor.extract(m.data, timestamp: Int64(m.logTime), into: block, ragged: d.ragged)
+                } catch {
+                    throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
+                                    offset: raw.offset, chunkOffset: raw.chunkOffset)
+                }
+                if block.isFull { drain(block) }
+                result.messages += 1
+            case Opcode.chunk:
+                let h = try ChunkHeader.parse(body: raw.body, offset: raw.offset)
+                result.uncompressedBytes += h.uncompressedSize
+            case Opcode.schema:
+                if case .schema(let s) = try raw.parse() { schemas[s.id] = s }
+            case Opcode.channel:
+                if case .channel(let c) = try raw.parse(), let s = schemas[c.schemaID] {
+                    do throws(ROS2SchemaError) {
+                        let plan = try CDRPlan(ros2msgNamed: s.name, text: String(decoding: s.data, as: UTF8.self))
+                        let x = CDRColumnExtractor(plan: plan)
+                        extractors[Int(c.id)] = ChannelDecoder(x, rows: blockRows)
+                    } catch {
+                        throw MCAPError(.malformedRecord(opcode: Opcode.schema, field: "data", detail: "\(error)"), offset: raw.offset)
+                    }
+                }
+            default: break
+            }
+        }
+        for d in extractors { if let d { drain(d.block) } }
+        return result
+    }
+}
+
+/// Writes the compressed payload of every chunk, back to back, so that `zstd -d` can be
+/// timed on exactly the bytes the reader decompresses (zstd reads concatenated frames).
+enum Payloads {
+    static func run(path: String, out: String) throws {
+        let sink = try FileSink(path: out)
+        var options = MCAPReadOptions()
+        options.expandChunks = false
+        try MCAPStreamReader.forEachRecord(inFile: path, options: options) { (raw) throws(MCAPError) in
+            if raw.opcode == Opcode.chunk {
+                let h = try ChunkHeader.parse(body: raw.body, offset: raw.offset)
+                try sink.write(h.records)
+            }
+        }
+        try sink.close()
+    }
+}
