@@ -34,6 +34,7 @@ def main():
     processed = 0
     messages = 0
     checksum = 0.0
+    values = 0
     start = time.perf_counter()
     with open(a.file, "rb") as f:
         reader = make_reader(f, decoder_factories=[DecoderFactory()])
@@ -42,6 +43,7 @@ def main():
             numbers(decoded, row)
             columns.setdefault(channel.topic, []).append(row)
             checksum += sum(row)
+            values += len(row)
             processed += 31 + len(message.data)
             messages += 1
             if messages % 10000 == 0:
@@ -50,7 +52,7 @@ def main():
                 columns.clear()  # keep memory bounded, as the Swift side does
     seconds = time.perf_counter() - start
     print(json.dumps({"messages": messages, "bytes": processed, "seconds": seconds,
-                      "mb_per_s": processed / seconds / 1e6, "checksum": checksum}))
+                      "mb_per_s": processed / seconds / 1e6, "values": values, "checksum": checksum}))
 
 
 if __name__ == "__main__":

@@ -31,16 +31,18 @@ for i in 1 2 3; do
     best_zstd=$(python3 -c "print(min($best_zstd, $s))")
 done
 
-echo "== longtail: decode every numeric field into columns" >&2
-best_lt=999999
-for i in 1 2 3; do
-    out=$( /usr/bin/time -v $BIN decode "$F" 2> .bench/time.txt )
-    echo "$out" >&2
-    s=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')
-    rss=$(grep "Maximum resident" .bench/time.txt | awk '{print $NF}')
-    echo "peak RSS: ${rss} KiB" >&2
-    best_lt=$(python3 -c "print(min($best_lt, $s))")
-    LT_JSON=$out
+for threads in 1 2; do
+    echo "== longtail, ${threads} thread(s): decode every numeric field into columns" >&2
+    best=999999
+    for i in 1 2 3; do
+        out=$( /usr/bin/time -v $BIN decode "$F" --threads $threads 2> .bench/time.txt )
+        echo "$out" >&2
+        s=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')
+        r=$(grep "Maximum resident" .bench/time.txt | awk '{print $NF}')
+        echo "peak RSS: ${r} KiB" >&2
+        best=$(python3 -c "print(min($best, $s))")
+    done
+    if [ $threads = 1 ]; then best_lt=$best; rss=$r; else best_lt2=$best; rss2=$r; fi
 done
 
 echo "== peer: Python mcap + mcap-ros2-support (max ${PYSECS} s)" >&2
@@ -48,12 +50,24 @@ PY_JSON=$(/usr/bin/time -v .venv/bin/python Benchmarks/python_decode.py "$F" --m
 echo "$PY_JSON" >&2
 echo "python peak RSS: $(grep 'Maximum resident' .bench/time-py.txt | awk '{print $NF}') KiB" >&2
 
-python3 - "$UNC" "$best_zstd" "$best_lt" "$PY_JSON" "$rss" <<'PY'
+echo "== answer check: both decoders over the same 16 MiB file" >&2
+S=.bench/check-16.mcap
+[ -f "$S" ] || $BIN generate --out "$S" --megabytes 16
+LT_CHECK=$($BIN decode "$S")
+PY_CHECK=$(.venv/bin/python Benchmarks/python_decode.py "$S" --max-seconds 100000)
+
+python3 - "$UNC" "$best_zstd" "$best_lt" "$best_lt2" "$PY_JSON" "$rss" "$rss2" "$LT_CHECK" "$PY_CHECK" <<'PY'
 import json, sys
-unc, zs, lt, py, rss = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), json.loads(sys.argv[4]), int(sys.argv[5])
-z = unc / zs / 1e6; l = unc / lt / 1e6; p = py["mb_per_s"]
+unc, zs, lt, lt2 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+py, rss, rss2 = json.loads(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
+a, b = json.loads(sys.argv[8]), json.loads(sys.argv[9])
+z = unc / zs / 1e6; l = unc / lt / 1e6; l2 = unc / lt2 / 1e6; p = py["mb_per_s"]
 print(f"uncompressed bytes: {unc}")
-print(f"zstd -d:   {z:8.1f} MB/s (best of 3)")
-print(f"longtail:  {l:8.1f} MB/s (best of 3)  = {l/z:.2f}x zstd -d, {l/p:.1f}x python; peak RSS {rss/1024:.1f} MiB")
-print(f"python:    {p:8.1f} MB/s over {py['messages']} messages")
+print(f"zstd -d:             {z:8.1f} MB/s (best of 3, single thread)")
+print(f"longtail, 1 thread:  {l:8.1f} MB/s = {l/z:.2f}x zstd -d, {l/p:.0f}x python; peak RSS {rss/1024:.1f} MiB")
+print(f"longtail, 2 threads: {l2:8.1f} MB/s = {l2/z:.2f}x zstd -d, {l2/p:.0f}x python; peak RSS {rss2/1024:.1f} MiB")
+print(f"python:              {p:8.1f} MB/s over {py['messages']} messages")
+ok = a["values"] == b["values"] and abs(a["checksum"] - b["checksum"]) <= 1e-9 * abs(b["checksum"])
+print(f"answer check (16 MiB): values {a['values']} vs {b['values']}, checksum {a['checksum']:.6e} vs {b['checksum']:.6e}: {'OK' if ok else 'MISMATCH'}")
+sys.exit(0 if ok else 1)
 PY

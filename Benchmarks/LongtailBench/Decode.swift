@@ -17,7 +17,7 @@ enum Decode {
         var checksum = 0.0
     }
 
-    static func run(path: String, validateCRCs: Bool, blockRows: Int) throws -> Result {
+    static func run(path: String, validateCRCs: Bool, blockRows: Int, pipelined: Bool) throws -> Result {
         var result = Result()
         final class ChannelDecoder {
             let extractor: CDRColumnExtractor
@@ -43,7 +43,7 @@ enum Decode {
             }
             block.reset()
         }
-        try MCAPStreamReader.forEachRecord(inFile: path, options: options) { (raw) throws(MCAPError) in
+        let handle = { (raw: RawRecord) throws(MCAPError) in
             switch raw.opcode {
             case Opcode.message:
                 let m = try raw.messageView()
@@ -65,7 +65,8 @@ enum Decode {
             case Opcode.schema:
                 if case .schema(let s) = try raw.parse() { schemas[s.id] = s }
             case Opcode.channel:
-                if case .channel(let c) = try raw.parse(), let s = schemas[c.schemaID] {
+                // Channels repeat in the summary: keep the decoder (and its unread rows) made at first sight.
+                if case .channel(let c) = try raw.parse(), extractors[Int(c.id)] == nil, let s = schemas[c.schemaID] {
                     do throws(ROS2SchemaError) {
                         let plan = try CDRPlan(ros2msgNamed: s.name, text: String(decoding: s.data, as: UTF8.self))
                         let x = CDRColumnExtractor(plan: plan)
@@ -76,6 +77,11 @@ enum Decode {
                 }
             default: break
             }
+        }
+        if pipelined {
+            try MCAPPipelinedReader.forEachRecord(inFile: path, options: options, handle)
+        } else {
+            try MCAPStreamReader.forEachRecord(inFile: path, options: options, handle)
         }
         for d in extractors { if let d { drain(d.block) } }
         return result

@@ -17,12 +17,19 @@ struct LongtailCLI: ParsableCommand {
     )
 
     static func main() {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            // --help and --version exit 0 with their text; anything else is a usage error: 2.
+            if exitCode(for: error) == .success { LongtailCLI.exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
         let code: Int32
         do {
-            var command = try parseAsRoot()
             if var run = command as? OutcomeCommand {
-                let outcome = try run.execute()
-                code = outcome == .warnings ? 3 : 0
+                code = try run.execute() == .warnings ? 3 : 0
             } else {
                 try command.run()
                 code = 0
@@ -31,11 +38,8 @@ struct LongtailCLI: ParsableCommand {
             FileHandle.standardError.write(Data("longtail: error: \(error.message)\n".utf8))
             code = 1
         } catch {
-            // ArgumentParser errors: help (0), usage (2), and ExitCode values.
-            let exit = exitCode(for: error)
-            if exit.rawValue == 0 || exit.rawValue == 2 || error is ExitCode || error is ValidationError {
-                LongtailCLI.exit(withError: error)
-            }
+            // `longtail --help` parses into a help command whose run throws the help request.
+            if exitCode(for: error) == .success { LongtailCLI.exit(withError: error) }
             FileHandle.standardError.write(Data("longtail: error: \(error)\n".utf8))
             code = 1
         }

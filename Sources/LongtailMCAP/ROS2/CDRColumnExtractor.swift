@@ -31,9 +31,9 @@ public final class CDRColumnExtractor {
     public let raggedNames: [String]
     /// All programs' ops in one stable allocation (ops hold no references), so the hot
     /// loop reads them without retain/release or array bounds checks.
-    private let ops: UnsafeMutableBufferPointer<Op>
+    let ops: UnsafeMutableBufferPointer<Op>
     /// Each program's range in `ops`; program 0 is the root message.
-    private let ranges: [Range<Int>]
+    let ranges: [Range<Int>]
 
     /// Compiles the extractor for `plan`.
     public init(plan: CDRPlan) {
@@ -110,7 +110,6 @@ public final class CDRColumnExtractor {
             case .skipWStrings(let count):
                 for _ in 0..<count {
                     let n = try c.count(minSize: 4)
-                    c.align(4)
                     try c.check(4 * n)
                     c.position += 4 * n
                 }
@@ -119,6 +118,7 @@ public final class CDRColumnExtractor {
                 c.position += 1
             case .sequence(let p, let column):
                 let n = try c.count(minSize: p.size)
+                if n == 0 { continue }  // no element, so no alignment padding either
                 c.align(p.size)
                 try c.check(p.size * n)
                 let start = c.base.baseAddress! + c.position

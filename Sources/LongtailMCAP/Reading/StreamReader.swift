@@ -171,9 +171,17 @@ public final class MCAPStreamReader {
     public func drainChunk(_ body: (RawRecord) throws(MCAPError) -> Void) throws(MCAPError) {
         guard state == .inChunk else { return }
         let bytes = chunk.bytes
-        let chunkAt = chunkRecordOffset
-        var pos = chunkPosition
-        defer { chunkPosition = pos; if pos == bytes.count { state = .records } }
+        let from = chunkPosition
+        chunkPosition = bytes.count
+        state = .records
+        try Self.forEachRecord(inChunk: bytes, from: from, chunkOffset: chunkRecordOffset, body)
+    }
+
+    /// Walks the records of a decompressed chunk, starting at `from`.
+    /// - Throws: `MCAPError` for a record that overruns the chunk or a nested chunk, or from `body`.
+    static func forEachRecord(inChunk bytes: UnsafeRawBufferPointer, from: Int, chunkOffset chunkAt: UInt64,
+                              _ body: (RawRecord) throws(MCAPError) -> Void) throws(MCAPError) {
+        var pos = from
         while pos < bytes.count {
             let here = UInt64(pos)
             guard bytes.count - pos >= 9 else {

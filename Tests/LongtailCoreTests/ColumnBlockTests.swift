@@ -1,0 +1,29 @@
+import Testing
+import LongtailCore
+
+@Suite struct ColumnBlockTests {
+    @Test func rowsLandInTheirColumns() {
+        let block = ColumnBlock(names: ["a", "b"], capacity: 3)
+        for r in 0..<3 {
+            block.set(0, Double(r))
+            block.set(1, Double(r) * 10)
+            block.commitRow(timestamp: Int64(r) * 100)
+        }
+        #expect(block.isFull)
+        #expect(Array(block.columnValues(0)) == [0, 1, 2])
+        #expect(Array(block.columnValues(1)) == [0, 10, 20])
+        #expect(block.timestamps[2] == 200)
+        block.reset()
+        #expect(block.count == 0 && block.columnValues(0).isEmpty)
+    }
+
+    @Test func raggedRowsKeepTheirBoundaries() {
+        let r = RaggedColumns(names: ["x"])
+        r.append(0, 1); r.append(0, 2); r.commitRow()
+        r.commitRow()
+        r.append(0, 3); r.commitRow()
+        #expect(Array(r.row(0, column: 0)) == [1, 2])
+        #expect(r.row(1, column: 0).isEmpty)
+        #expect(Array(r.row(2, column: 0)) == [3])
+    }
+}
