@@ -43,7 +43,9 @@ enum Decode {
             }
             block.reset()
         }
-        let handle = { (raw: RawRecord) throws(MCAPError) in
+        // A local function, not a closure value: its captures stay non-escaping, so the
+        // compiler checks exclusivity statically instead of on every access.
+        func handle(_ raw: RawRecord) throws(MCAPError) {
             switch raw.opcode {
             case Opcode.message:
                 let m = try raw.messageView()

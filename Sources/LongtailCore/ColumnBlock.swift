@@ -9,7 +9,10 @@ public final class ColumnBlock {
     /// Rows the block can hold.
     public let capacity: Int
     /// Rows filled so far.
-    public private(set) var count = 0
+    @inline(__always) public var count: Int { filled.pointee }
+    /// The row counter lives in its own allocation rather than a stored `var`: class
+    /// stored properties pay a dynamic exclusivity check on every write, once per message.
+    private let filled: UnsafeMutablePointer<Int>
     /// Timestamps (nanoseconds) of each row.
     public let timestamps: UnsafeMutablePointer<Int64>
     /// The values, column-major: column `c`, row `r` is at `storage[c * capacity + r]`.
@@ -25,11 +28,14 @@ public final class ColumnBlock {
         storage.initialize(repeating: .nan, count: max(1, names.count * capacity))
         timestamps = .allocate(capacity: capacity)
         timestamps.initialize(repeating: 0, count: capacity)
+        filled = .allocate(capacity: 1)
+        filled.initialize(to: 0)
     }
 
     deinit {
         storage.deallocate()
         timestamps.deallocate()
+        filled.deallocate()
     }
 
     /// True when no more rows fit.
@@ -47,17 +53,17 @@ public final class ColumnBlock {
 
     /// Stores one value of the row being filled (row `count`).
     @inline(__always) public func set(_ column: Int, _ value: Double) {
-        storage[column * capacity + count] = value
+        storage[column * capacity + filled.pointee] = value
     }
 
     /// Closes the row being filled, stamping it with `timestamp`.
     @inline(__always) public func commitRow(timestamp: Int64) {
-        timestamps[count] = timestamp
-        count += 1
+        timestamps[filled.pointee] = timestamp
+        filled.pointee += 1
     }
 
     /// Empties the block for reuse.
-    public func reset() { count = 0 }
+    public func reset() { filled.pointee = 0 }
 }
 
 /// Columns with a variable number of values per row (ROS sequences such as
