@@ -1,16 +1,12 @@
 """Reads an MCAP file with the Python `mcap` + `mcap-ros2-support` packages (CRCs
 validated) and prints JSON: summary statistics, attachments, metadata, and every message
 decoded, in log-time order. Used to check files Longtail writes."""
-import json, math, sys
+import json, sys
+from interop_common import jsonable
 from mcap.reader import make_reader
 from mcap_ros2.decoder import DecoderFactory
 
 
-def jsonable(v):
-    if isinstance(v, float):
-        if math.isnan(v): return "nan"
-        if math.isinf(v): return "inf" if v > 0 else "-inf"
-        return v
     if isinstance(v, (bytes, bytearray)): return list(v)
     if isinstance(v, (list, tuple)): return [jsonable(x) for x in v]
     if hasattr(v, "__slots__"): return {k: jsonable(getattr(v, k)) for k in v.__slots__}

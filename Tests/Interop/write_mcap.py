@@ -3,7 +3,8 @@ interop tests: chunked and unchunked x zstd, lz4 and none x with and without sum
 with attachments and metadata, holding Imu, Odometry, WrenchStamped, JointState and a
 custom nested type. Beside them, expected.json: every message as mcap-ros2 decodes it
 (floats as Python repr, NaN/inf as strings)."""
-import json, math, random, sys
+import json, random, sys
+from interop_common import jsonable
 from pathlib import Path
 from mcap.writer import Writer, CompressionType, IndexType
 from mcap.reader import make_reader
@@ -63,11 +64,6 @@ def make(rng, schema, t, i):
             "short_name": "xyz", "big": -(2**62) + i, "small": [-128, 0, 127]}
 
 
-def jsonable(v):
-    if isinstance(v, float):
-        if math.isnan(v): return "nan"
-        if math.isinf(v): return "inf" if v > 0 else "-inf"
-        return v
     if isinstance(v, (bytes, bytearray)): return list(v)
     if isinstance(v, (list, tuple)): return [jsonable(x) for x in v]
     if hasattr(v, "__slots__"): return {k: jsonable(getattr(v, k)) for k in v.__slots__}

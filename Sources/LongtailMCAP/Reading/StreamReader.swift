@@ -183,48 +183,42 @@ public final class MCAPStreamReader {
                               _ body: (RawRecord) throws(MCAPError) -> Void) throws(MCAPError) {
         var pos = from
         while pos < bytes.count {
-            let here = UInt64(pos)
-            guard bytes.count - pos >= 9 else {
-                throw MCAPError(.truncated(needed: 9, available: UInt64(bytes.count - pos)), offset: chunkAt, chunkOffset: here)
-            }
-            let opcode = bytes[pos]
-            let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: pos + 1, as: UInt64.self))
-            let left = UInt64(bytes.count - pos - 9)
-            guard length <= left else {
-                throw MCAPError(.lengthExceedsFile(length: length, remaining: left), offset: chunkAt, chunkOffset: here)
-            }
-            if opcode == Opcode.chunk {
-                throw MCAPError(.unexpectedRecord(opcode: opcode, context: "inside a chunk"), offset: chunkAt, chunkOffset: here)
-            }
-            let start = pos + 9
-            pos = start + Int(length)
-            try body(RawRecord(opcode: opcode, body: UnsafeRawBufferPointer(rebasing: bytes[start..<pos]),
-                               offset: chunkAt, chunkOffset: here))
+            let record = try recordInChunk(bytes, at: &pos, chunkOffset: chunkAt)
+            try body(record)
         }
+    }
+
+    /// The record at `pos` in a decompressed chunk; advances `pos` past it.
+    /// - Throws: `MCAPError` for a record that overruns the chunk, or a chunk inside a chunk.
+    @inline(__always)
+    static func recordInChunk(_ bytes: UnsafeRawBufferPointer, at pos: inout Int,
+                              chunkOffset chunkAt: UInt64) throws(MCAPError) -> RawRecord {
+        let here = UInt64(pos)
+        guard bytes.count - pos >= 9 else {
+            throw MCAPError(.truncated(needed: 9, available: UInt64(bytes.count - pos)), offset: chunkAt, chunkOffset: here)
+        }
+        let opcode = bytes[pos]
+        let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: pos + 1, as: UInt64.self))
+        let left = UInt64(bytes.count - pos - 9)
+        guard length <= left else {
+            throw MCAPError(.lengthExceedsFile(length: length, remaining: left), offset: chunkAt, chunkOffset: here)
+        }
+        if opcode == Opcode.chunk {
+            throw MCAPError(.unexpectedRecord(opcode: opcode, context: "inside a chunk"), offset: chunkAt, chunkOffset: here)
+        }
+        let start = pos + 9
+        pos = start + Int(length)
+        return RawRecord(opcode: opcode, body: UnsafeRawBufferPointer(rebasing: bytes[start..<pos]),
+                         offset: chunkAt, chunkOffset: here)
     }
 
     private func nextInChunk() throws(MCAPError) -> RawRecord? {
         let bytes = chunk.bytes
         if chunkPosition == bytes.count { state = .records; return nil }
-        let here = UInt64(chunkPosition)
-        guard bytes.count - chunkPosition >= 9 else {
-            throw MCAPError(.truncated(needed: 9, available: UInt64(bytes.count - chunkPosition)),
-                            offset: chunkRecordOffset, chunkOffset: here)
-        }
-        let opcode = bytes[chunkPosition]
-        let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: chunkPosition + 1, as: UInt64.self))
-        let left = UInt64(bytes.count - chunkPosition - 9)
-        guard length <= left else {
-            throw MCAPError(.lengthExceedsFile(length: length, remaining: left), offset: chunkRecordOffset, chunkOffset: here)
-        }
-        if opcode == Opcode.chunk {
-            throw MCAPError(.unexpectedRecord(opcode: opcode, context: "inside a chunk"),
-                            offset: chunkRecordOffset, chunkOffset: here)
-        }
-        let start = chunkPosition + 9
-        chunkPosition = start + Int(length)
-        return RawRecord(opcode: opcode, body: UnsafeRawBufferPointer(rebasing: bytes[start..<chunkPosition]),
-                         offset: chunkRecordOffset, chunkOffset: here)
+        var pos = chunkPosition
+        let record = try Self.recordInChunk(bytes, at: &pos, chunkOffset: chunkRecordOffset)
+        chunkPosition = pos
+        return record
     }
 }
 
