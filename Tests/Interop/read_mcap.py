@@ -7,10 +7,6 @@ from mcap.reader import make_reader
 from mcap_ros2.decoder import DecoderFactory
 
 
-    if isinstance(v, (bytes, bytearray)): return list(v)
-    if isinstance(v, (list, tuple)): return [jsonable(x) for x in v]
-    if hasattr(v, "__slots__"): return {k: jsonable(getattr(v, k)) for k in v.__slots__}
-    return v
 
 
 with open(sys.argv[1], "rb") as f:

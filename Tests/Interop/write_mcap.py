@@ -64,10 +64,6 @@ def make(rng, schema, t, i):
             "short_name": "xyz", "big": -(2**62) + i, "small": [-128, 0, 127]}
 
 
-    if isinstance(v, (bytes, bytearray)): return list(v)
-    if isinstance(v, (list, tuple)): return [jsonable(x) for x in v]
-    if hasattr(v, "__slots__"): return {k: jsonable(getattr(v, k)) for k in v.__slots__}
-    return v
 
 
 def write(path, chunked, compression, summary):
