@@ -7,8 +7,6 @@ from mcap.reader import make_reader
 from mcap_ros2.decoder import DecoderFactory
 
 
-
-
 with open(sys.argv[1], "rb") as f:
     r = make_reader(f, decoder_factories=[DecoderFactory()], validate_crcs=True)
     s = r.get_summary()

@@ -64,8 +64,6 @@ def make(rng, schema, t, i):
             "short_name": "xyz", "big": -(2**62) + i, "small": [-128, 0, 127]}
 
 
-
-
 def write(path, chunked, compression, summary):
     rng = random.Random(path.name)
     kw = dict(use_chunking=chunked, compression=compression, chunk_size=2048)
