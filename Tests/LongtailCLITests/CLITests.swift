@@ -28,6 +28,20 @@ import TestSupport
         #expect(text.status == 0 && text.stdoutText.contains("/radar/tracks") && text.stdoutText.contains("zstd: [6/6 chunks]"))
     }
 
+    /// Without a summary, or with one that does not repeat channels, inspect still names them.
+    @Test func inspectWithoutUsableSummary() throws {
+        guard let data = TestSupport.sharedData else { print(TestSupport.sharedDataMissing); return }
+        for name in ["OneMessage.mcap", "OneMessage-ch-chx-mx-st-sum.mcap", "OneMessage-ch-chx-mx.mcap"] {
+            let path = data.appendingPathComponent("mcap-conformance/OneMessage/\(name)").path
+            let r = try TestSupport.run(Self.binary, ["inspect", path, "--format", "json"])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            let json = try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
+            let channels = json["channels"] as! [[String: Any]]
+            #expect(channels.count == 1 && channels[0]["topic"] as? String == "example"
+                    && channels[0]["schema_name"] as? String == "Example" && channels[0]["message_count"] as? Int == 1, "\(name)")
+        }
+    }
+
     @Test func catPrintsExactJSONLines() throws {
         guard TestSupport.sharedData != nil else { print(TestSupport.sharedDataMissing); return }
         let r = try TestSupport.run(Self.binary, ["cat", try Self.sample(), "--topic", "/can/speed", "--topic", "/gnss/fix",

@@ -42,6 +42,8 @@ public struct MCAPInfo: Sendable {
                             metadataCount: 0, fromSummary: false)
         var counts: [UInt16: UInt64] = [:]
         let s = indexed.summary
+        var channels = s.channels
+        var schemas = s.schemas
         if indexed.usedFileSummary, let stats = s.statistics {
             info.fromSummary = true
             info.messageCount = stats.messageCount
@@ -75,22 +77,26 @@ public struct MCAPInfo: Sendable {
                     info.uncompressedBytes += h.uncompressedSize
                 case Opcode.attachment: info.attachmentCount += 1
                 case Opcode.metadata: info.metadataCount += 1
+                case Opcode.channel, Opcode.schema:
+                    switch try raw.parse() {
+                    case .channel(let c): channels[c.id] = c
+                    case .schema(let x): schemas[x.id] = x
+                    default: break
+                    }
                 default: break
                 }
             }
         }
-        // Channels defined only inside chunks are found by a scan the indexed reader did; fall back to
-        // the message counts' ids otherwise.
-        var channels = s.channels
-        if channels.count < counts.count {
+        // A summary without repeated channels or schemas: they sit in the data section
+        // (possibly inside chunks); one more pass collects them.
+        if channels.count < counts.count || (schemas.isEmpty && !channels.isEmpty) {
             try MCAPStreamReader.forEachRecord(inFile: path) { (raw) throws(MCAPError) in
-                if raw.opcode == Opcode.channel, case .channel(let c) = try raw.parse() { channels[c.id] = c }
-            }
-        }
-        var schemas = s.schemas
-        if schemas.isEmpty && !channels.isEmpty {
-            try MCAPStreamReader.forEachRecord(inFile: path) { (raw) throws(MCAPError) in
-                if raw.opcode == Opcode.schema, case .schema(let x) = try raw.parse() { schemas[x.id] = x }
+                guard raw.opcode == Opcode.channel || raw.opcode == Opcode.schema else { return }
+                switch try raw.parse() {
+                case .channel(let c): channels[c.id] = c
+                case .schema(let x): schemas[x.id] = x
+                default: break
+                }
             }
         }
         info.channels = channels.values.sorted { $0.id < $1.id }.map { c in
