@@ -17,7 +17,10 @@ enum Decode {
         var checksum = 0.0
     }
 
-    static func run(path: String, validateCRCs: Bool, blockRows: Int, pipelined: Bool) throws -> Result {
+    /// - Parameter skipExtract: read, decompress and walk messages without decoding them:
+    ///   measures the reading path alone.
+    static func run(path: String, validateCRCs: Bool, blockRows: Int, pipelined: Bool,
+                    skipExtract: Bool = false) throws -> Result {
         var result = Result()
         final class ChannelDecoder {
             let extractor: CDRColumnExtractor
@@ -54,7 +57,7 @@ enum Decode {
                 }
                 let block = d.block
                 do throws(CDRError) {
-                    try d.extractor.extract(m.data, timestamp: Int64(m.logTime), into: block, ragged: d.ragged)
+                    if !skipExtract { try d.extractor.extract(m.data, timestamp: Int64(m.logTime), into: block, ragged: d.ragged) }
                 } catch {
                     throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
                                     offset: raw.offset, chunkOffset: raw.chunkOffset)

@@ -3,7 +3,7 @@ import LongtailMCAP
 
 /// longtail-bench: the MCAP decoding benchmark's driver (see Benchmarks/README.md).
 ///   generate --out FILE [--megabytes N] [--compression zstd|lz4|none]
-///   decode FILE [--no-crc] [--threads 1|2] [--rows N]
+///   decode FILE [--no-crc] [--threads 1|2] [--rows N] [--skip-extract]
 ///   payloads FILE --out FILE.zst
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
@@ -29,7 +29,8 @@ do {
     case "decode":
         guard args.count >= 2 else { fail("decode needs FILE") }
         let start = DispatchTime.now().uptimeNanoseconds
-        let r = try Decode.run(path: args[1], validateCRCs: !args.contains("--no-crc"), blockRows: Int(option("--rows") ?? "128") ?? 128, pipelined: args.contains("--threads") && option("--threads") != "1")
+        let r = try Decode.run(path: args[1], validateCRCs: !args.contains("--no-crc"), blockRows: Int(option("--rows") ?? "128") ?? 128, pipelined: args.contains("--threads") && option("--threads") != "1",
+                                 skipExtract: args.contains("--skip-extract"))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print("""
             {"messages": \(r.messages), "values": \(r.values), "uncompressed_bytes": \(r.uncompressedBytes), \
