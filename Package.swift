@@ -24,7 +24,7 @@ let package = Package(
 
         .target(name: "LongtailCore"),
         .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CDeflate"]),
-        .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5"]),
+        .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5", "CZstd"]),
         .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5"]),
         .executableTarget(
             name: "longtail",
@@ -40,7 +40,7 @@ let package = Package(
 
         .testTarget(name: "LongtailCoreTests", dependencies: ["LongtailCore"]),
         .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "TestSupport"]),
-        .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5"]),
+        .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5", "TestSupport", "LongtailMCAP"]),
         .testTarget(name: "LongtailCLITests", dependencies: ["TestSupport", "longtail"]),
         // Shared helpers for tests: locating ../shared/data, running Python interop scripts.
         .target(name: "TestSupport", dependencies: ["LongtailMCAP"], path: "Tests/TestSupport"),

@@ -1,6 +1,6 @@
 import CHDF5
 
-/// Facts about the HDF5 library Longtail is linked against.
+/// Facts about the linked libhdf5, and its one-time set-up.
 public enum HDF5Library {
     /// The linked libhdf5's version as `major.minor.release`.
     public static var version: String {
@@ -18,4 +18,32 @@ public enum HDF5Library {
 
     /// The native float type id, through the shim (the `H5T_NATIVE_FLOAT` macro does not import).
     static var nativeFloat: hid_t { lt_h5t_native_float() }
+
+    /// Opens the library once: silences HDF5's automatic error printing (the library never
+    /// prints; errors come back as `HDF5Error`) and registers the zstd filter.
+    static let ready: Bool = {
+        _ = H5open()
+        _ = H5Eset_auto2(lt_h5e_default(), nil, nil)
+        ZstdFilter.register()
+        return true
+    }()
+
+    static func ensureReady() { _ = ready }
+
+    /// HDF5's error stack as one line (innermost cause last), then cleared.
+    static func errorStack() -> String {
+        final class Box { var lines: [String] = [] }
+        let box = Box()
+        let context = Unmanaged.passUnretained(box).toOpaque()
+        _ = H5Ewalk2(lt_h5e_default(), H5E_WALK_UPWARD, { _, desc, ctx in
+            guard let desc, let ctx else { return 0 }
+            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
+            if let d = desc.pointee.desc, let f = desc.pointee.func_name {
+                box.lines.append("\(String(cString: f)): \(String(cString: d))")
+            }
+            return 0
+        }, context)
+        _ = H5Eclear2(lt_h5e_default())
+        return box.lines.isEmpty ? "no detail from HDF5" : box.lines.suffix(3).joined(separator: "; ")
+    }
 }

@@ -1,0 +1,76 @@
+import CHDF5
+
+/// An attribute's value, as numbers or strings.
+public enum HDF5AttributeValue: Sendable, Equatable {
+    case integers([Int64])
+    case floats([Double])
+    case strings([String])
+    /// A type Longtail does not read (compound, enum, ...), by class name.
+    case unsupported(String)
+
+    /// The value as one string, when it is exactly one string (e.g. JSON in `env_args`).
+    public var string: String? { if case .strings(let s) = self, s.count == 1 { return s[0] } else { return nil } }
+}
+
+/// One named attribute.
+public struct HDF5Attribute: Sendable, Equatable {
+    public var name: String
+    public var value: HDF5AttributeValue
+
+    static func readAll(of oid: hid_t, file: String, object: String) throws(HDF5Error) -> [HDF5Attribute] {
+        var info = H5O_info_t()
+        guard H5Oget_info2(oid, &info, UInt32(H5O_INFO_NUM_ATTRS)) >= 0 else {
+            throw HDF5Error(file: file, object: object, .readFailed(HDF5Library.errorStack()))
+        }
+        var out: [HDF5Attribute] = []
+        for i in 0..<info.num_attrs {
+            let aid = H5Aopen_by_idx(oid, ".", H5_INDEX_NAME, H5_ITER_INC, i, lt_h5p_default(), lt_h5p_default())
+            guard aid >= 0 else { throw HDF5Error(file: file, object: object, .readFailed(HDF5Library.errorStack())) }
+            defer { _ = H5Aclose(aid) }
+            let nameLength = H5Aget_name(aid, 0, nil)
+            var nameBuffer = [CChar](repeating: 0, count: Int(nameLength) + 1)
+            _ = H5Aget_name(aid, nameBuffer.count, &nameBuffer)
+            let name = String(cString: nameBuffer)
+            out.append(HDF5Attribute(name: name, value: try read(aid, file: file, object: "\(object)@\(name)")))
+        }
+        return out
+    }
+
+    static func read(_ aid: hid_t, file: String, object: String) throws(HDF5Error) -> HDF5AttributeValue {
+        let tid = H5Aget_type(aid)
+        let sid = H5Aget_space(aid)
+        defer { _ = H5Tclose(tid); _ = H5Sclose(sid) }
+        let n = max(0, Int(H5Sget_simple_extent_npoints(sid)))
+        func fail() -> HDF5Error { HDF5Error(file: file, object: object, .readFailed(HDF5Library.errorStack())) }
+        switch H5Tget_class(tid) {
+        case H5T_INTEGER:
+            var v = [Int64](repeating: 0, count: n)
+            guard n == 0 || H5Aread(aid, lt_h5t_native_int64(), &v) >= 0 else { throw fail() }
+            return .integers(v)
+        case H5T_FLOAT:
+            var v = [Double](repeating: 0, count: n)
+            guard n == 0 || H5Aread(aid, lt_h5t_native_double(), &v) >= 0 else { throw fail() }
+            return .floats(v)
+        case H5T_STRING:
+            if H5Tis_variable_str(tid) > 0 {
+                var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
+                let mem = H5Tcopy(tid)
+                defer { _ = H5Tclose(mem) }
+                guard n == 0 || H5Aread(aid, mem, &ptrs) >= 0 else { throw fail() }
+                let strings = ptrs.map { $0.map { String(cString: $0) } ?? "" }
+                for p in ptrs { if let p { H5free_memory(p) } }
+                return .strings(strings)
+            }
+            let size = H5Tget_size(tid)
+            var bytes = [UInt8](repeating: 0, count: size * n + 1)
+            guard n == 0 || H5Aread(aid, tid, &bytes) >= 0 else { throw fail() }
+            return .strings((0..<n).map { i in
+                let slice = bytes[(i * size)..<((i + 1) * size)]
+                let end = slice.firstIndex(of: 0) ?? slice.endIndex
+                return String(decoding: slice[slice.startIndex..<end], as: UTF8.self)
+            })
+        default:
+            return .unsupported(HDF5Dataset.className(H5Tget_class(tid)))
+        }
+    }
+}

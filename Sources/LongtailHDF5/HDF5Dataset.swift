@@ -1,0 +1,165 @@
+import CHDF5
+
+/// The element types Longtail reads numeric datasets into.
+public protocol HDF5Real: BinaryFloatingPoint, Sendable {
+    /// The HDF5 memory type that converts to this Swift type.
+    static var hdf5MemoryType: hid_t { get }
+}
+
+extension Float: HDF5Real { public static var hdf5MemoryType: hid_t { lt_h5t_native_float() } }
+extension Double: HDF5Real { public static var hdf5MemoryType: hid_t { lt_h5t_native_double() } }
+
+/// A filter in a dataset's pipeline.
+public struct HDF5Filter: Sendable, Equatable {
+    public var id: Int32
+    public var name: String
+    /// The filter's client data (for zstd and deflate, the level).
+    public var parameters: [UInt32]
+}
+
+/// An open dataset: its shape and storage, and reads of numeric values as Float or Double.
+public final class HDF5Dataset: @unchecked Sendable {
+    public let file: HDF5File
+    public let path: String
+    let id: hid_t
+    /// Dimensions; `[]` for a scalar.
+    public let shape: [Int]
+    /// The element type's class (`integer`, `float`, `string`, ...).
+    public let typeClass: String
+    /// Element size in bytes.
+    public let elementSize: Int
+    /// True for signed integers.
+    public let isSigned: Bool
+    /// Chunk dimensions, or nil for contiguous/compact storage.
+    public let chunkShape: [Int]?
+    /// The filter pipeline, in order.
+    public let filters: [HDF5Filter]
+
+    init(file: HDF5File, path: String, id: hid_t) throws(HDF5Error) {
+        self.file = file
+        self.path = path
+        self.id = id
+        let sid = H5Dget_space(id)
+        defer { _ = H5Sclose(sid) }
+        let rank = Int(H5Sget_simple_extent_ndims(sid))
+        var dims = [hsize_t](repeating: 0, count: max(rank, 1))
+        _ = H5Sget_simple_extent_dims(sid, &dims, nil)
+        shape = rank == 0 ? [] : dims.prefix(rank).map { Int($0) }
+        let tid = H5Dget_type(id)
+        defer { _ = H5Tclose(tid) }
+        typeClass = Self.className(H5Tget_class(tid))
+        elementSize = H5Tget_size(tid)
+        isSigned = H5Tget_class(tid) == H5T_INTEGER && H5Tget_sign(tid) == H5T_SGN_2
+        let dcpl = H5Dget_create_plist(id)
+        defer { _ = H5Pclose(dcpl) }
+        if H5Pget_layout(dcpl) == H5D_CHUNKED {
+            var c = [hsize_t](repeating: 0, count: max(rank, 1))
+            _ = H5Pget_chunk(dcpl, Int32(rank), &c)
+            chunkShape = c.prefix(rank).map { Int($0) }
+        } else {
+            chunkShape = nil
+        }
+        var filters: [HDF5Filter] = []
+        for i in 0..<max(0, H5Pget_nfilters(dcpl)) {
+            var flags: UInt32 = 0
+            var nValues = 8
+            var values = [UInt32](repeating: 0, count: 8)
+            var name = [CChar](repeating: 0, count: 256)
+            var config: UInt32 = 0
+            let fid = H5Pget_filter2(dcpl, UInt32(i), &flags, &nValues, &values, 256, &name, &config)
+            filters.append(HDF5Filter(id: fid, name: String(cString: name), parameters: Array(values.prefix(min(nValues, 8)))))
+        }
+        self.filters = filters
+    }
+
+    deinit { _ = H5Dclose(id) }
+
+    /// Rows: the first dimension (1 for a scalar).
+    public var rows: Int { shape.first ?? 1 }
+    /// Values per row: the product of the other dimensions.
+    public var rowWidth: Int { shape.dropFirst().reduce(1, *) }
+
+    static func className(_ c: H5T_class_t) -> String {
+        switch c {
+        case H5T_INTEGER: "integer"
+        case H5T_FLOAT: "float"
+        case H5T_STRING: "string"
+        case H5T_COMPOUND: "compound"
+        case H5T_ENUM: "enum"
+        case H5T_ARRAY: "array"
+        case H5T_VLEN: "variable-length"
+        case H5T_OPAQUE: "opaque"
+        case H5T_REFERENCE: "reference"
+        case H5T_BITFIELD: "bitfield"
+        default: "unknown type"
+        }
+    }
+
+    private func requireReadable() throws(HDF5Error) {
+        guard typeClass == "integer" || typeClass == "float" else {
+            throw HDF5Error(file: file.path, object: path, .notNumeric(typeClass == "string" ? "strings" : typeClass))
+        }
+        for f in filters where H5Zfilter_avail(f.id) <= 0 {
+            _ = HDF5Library.errorStack()
+            throw HDF5Error(file: file.path, object: path, .missingFilter(id: f.id, name: f.name))
+        }
+    }
+
+    /// Rows per block for streaming: about 1 MiB of output, a whole number of chunks.
+    public func defaultBlockRows(elementSize: Int) -> Int {
+        let rowBytes = max(1, rowWidth * elementSize)
+        let chunkRows = max(1, chunkShape?.first ?? 1)
+        let target = max(1, (1 << 20) / rowBytes)
+        return max(chunkRows, target / chunkRows * chunkRows)
+    }
+
+    /// Reads `rows` (all by default) into a new array, converted to `T`.
+    /// - Throws: `HDF5Error` naming the dataset.
+    public func read<T: HDF5Real>(_ type: T.Type, rows range: Range<Int>? = nil) throws(HDF5Error) -> [T] {
+        let r = range ?? 0..<rows
+        var out: [T] = []
+        out.reserveCapacity(r.count * rowWidth)
+        try forEachBlock(type, rows: r) { (block, _) throws(HDF5Error) in out.append(contentsOf: block) }
+        return out
+    }
+
+    /// Streams `rows` (all by default) in blocks of `blockRows` rows through one reused buffer:
+    /// memory stays bounded whatever the dataset's size. `body` gets the block's values
+    /// (row-major) and its row range; the buffer is valid only during the call.
+    /// - Throws: `HDF5Error` naming the dataset, or what `body` throws.
+    public func forEachBlock<T: HDF5Real>(_ type: T.Type, rows range: Range<Int>? = nil, blockRows: Int? = nil,
+                                          _ body: (UnsafeBufferPointer<T>, Range<Int>) throws(HDF5Error) -> Void) throws(HDF5Error) {
+        try requireReadable()
+        let r = range ?? 0..<rows
+        guard r.lowerBound >= 0, r.upperBound <= rows else {
+            throw HDF5Error(file: file.path, object: path, .rowsOutOfRange(lower: r.lowerBound, upper: r.upperBound, rows: rows))
+        }
+        if r.isEmpty { return }
+        let step = max(1, blockRows ?? defaultBlockRows(elementSize: MemoryLayout<T>.size))
+        let width = rowWidth
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, min(step, r.count) * width))
+        defer { buffer.deallocate() }
+        let fileSpace = H5Dget_space(id)
+        defer { _ = H5Sclose(fileSpace) }
+        var row = r.lowerBound
+        while row < r.upperBound {
+            let n = min(step, r.upperBound - row)
+            let status: herr_t
+            if shape.isEmpty {
+                status = H5Dread(id, T.hdf5MemoryType, lt_h5s_all(), lt_h5s_all(), lt_h5p_default(), buffer.baseAddress)
+            } else {
+                var start = [hsize_t](repeating: 0, count: shape.count)
+                var count = shape.map { hsize_t($0) }
+                start[0] = hsize_t(row)
+                count[0] = hsize_t(n)
+                _ = H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil)
+                let memSpace = H5Screate_simple(Int32(count.count), &count, nil)
+                status = H5Dread(id, T.hdf5MemoryType, memSpace, fileSpace, lt_h5p_default(), buffer.baseAddress)
+                _ = H5Sclose(memSpace)
+            }
+            guard status >= 0 else { throw HDF5Error(file: file.path, object: path, .readFailed(HDF5Library.errorStack())) }
+            try body(UnsafeBufferPointer(rebasing: buffer[0..<(n * width)]), row..<(row + n))
+            row += n
+        }
+    }
+}

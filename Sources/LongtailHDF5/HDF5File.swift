@@ -1,0 +1,120 @@
+import CHDF5
+
+/// An HDF5 file opened read-only.
+///
+/// HDF5 1.10 is built thread-safe with one global lock: calls from several threads
+/// serialise inside the library. Longtail gives each worker its own files and reads
+/// large blocks per call so little time is spent under the lock (see docs/hdf5.md).
+public final class HDF5File: @unchecked Sendable {
+    /// The path it was opened with.
+    public let path: String
+    let id: hid_t
+
+    /// Opens `path` read-only.
+    /// - Throws: `HDF5Error` — `.cannotOpen` (missing/unreadable), `.notHDF5`, `.corrupt`.
+    public init(path: String) throws(HDF5Error) {
+        HDF5Library.ensureReady()
+        self.path = path
+        guard access(path, R_OK) == 0 else {
+            throw HDF5Error(file: path, .cannotOpen("no readable file at this path (errno \(errno))"))
+        }
+        let isHDF5 = H5Fis_hdf5(path)
+        if isHDF5 == 0 { throw HDF5Error(file: path, .notHDF5) }
+        if isHDF5 < 0 { throw HDF5Error(file: path, .corrupt(HDF5Library.errorStack())) }
+        let fid = H5Fopen(path, lt_h5f_acc_rdonly(), lt_h5p_default())
+        guard fid >= 0 else { throw HDF5Error(file: path, .corrupt(HDF5Library.errorStack())) }
+        id = fid
+    }
+
+    deinit { _ = H5Fclose(id) }
+
+    /// True when a link exists at `path` (every intermediate group checked first).
+    public func exists(_ path: String) -> Bool {
+        var prefix = ""
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if H5Lexists(id, prefix, lt_h5p_default()) <= 0 { return false }
+        }
+        return true
+    }
+
+    /// Opens the dataset at `path`.
+    /// - Throws: `.missingObject`, `.notADataset`, `.notNumeric`, `.missingFilter`, naming the dataset.
+    public func dataset(_ path: String) throws(HDF5Error) -> HDF5Dataset {
+        guard exists(path) else { throw HDF5Error(file: self.path, object: path, .missingObject) }
+        var info = H5O_info_t()
+        guard H5Oget_info_by_name2(id, path, &info, UInt32(H5O_INFO_BASIC), lt_h5p_default()) >= 0 else {
+            throw HDF5Error(file: self.path, object: path, .readFailed(HDF5Library.errorStack()))
+        }
+        guard info.type == H5O_TYPE_DATASET else { throw HDF5Error(file: self.path, object: path, .notADataset) }
+        let did = H5Dopen2(id, path, lt_h5p_default())
+        guard did >= 0 else { throw HDF5Error(file: self.path, object: path, .readFailed(HDF5Library.errorStack())) }
+        return try HDF5Dataset(file: self, path: path, id: did)
+    }
+
+    /// One object found by `walk()`.
+    public struct Node: Sendable {
+        public enum Kind: Sendable { case group, dataset, other }
+        public var path: String
+        public var kind: Kind
+    }
+
+    /// Every group and dataset under `/`, depth first in name order.
+    /// - Throws: `HDF5Error.readFailed` when a group cannot be listed.
+    public func walk(from root: String = "/") throws(HDF5Error) -> [Node] {
+        var out: [Node] = []
+        var pending = [root]
+        while let group = pending.popLast() {
+            var children: [Node] = []
+            for name in try childNames(of: group) {
+                let child = group == "/" ? "/" + name : group + "/" + name
+                var info = H5O_info_t()
+                let kind: Node.Kind
+                if H5Oget_info_by_name2(id, child, &info, UInt32(H5O_INFO_BASIC), lt_h5p_default()) < 0 {
+                    _ = HDF5Library.errorStack()
+                    kind = .other  // a dangling soft or external link
+                } else {
+                    kind = info.type == H5O_TYPE_GROUP ? .group : info.type == H5O_TYPE_DATASET ? .dataset : .other
+                }
+                children.append(Node(path: child, kind: kind))
+            }
+            // Depth first in name order: emit each child, and visit groups right after.
+            var order: [Node] = []
+            for c in children { order.append(c) }
+            for c in order.reversed() where c.kind == .group { pending.append(c.path) }
+            out += order
+        }
+        return out.sorted { $0.path < $1.path }
+    }
+
+    /// Names of the links in a group, in name order.
+    public func childNames(of group: String) throws(HDF5Error) -> [String] {
+        final class Box { var names: [String] = [] }
+        let box = Box()
+        let gid = H5Gopen2(id, group, lt_h5p_default())
+        guard gid >= 0 else { throw HDF5Error(file: path, object: group, .readFailed(HDF5Library.errorStack())) }
+        defer { _ = H5Gclose(gid) }
+        var index: hsize_t = 0
+        let rc = H5Literate(gid, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, ctx in
+            guard let name, let ctx else { return 0 }
+            Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue().names.append(String(cString: name))
+            return 0
+        }, Unmanaged.passUnretained(box).toOpaque())
+        guard rc >= 0 else { throw HDF5Error(file: path, object: group, .readFailed(HDF5Library.errorStack())) }
+        return box.names
+    }
+
+    /// The attributes of the object at `path`.
+    /// - Throws: `.missingObject` or `.readFailed`, naming the object.
+    public func attributes(of path: String) throws(HDF5Error) -> [HDF5Attribute] {
+        guard path == "/" || exists(path) else { throw HDF5Error(file: self.path, object: path, .missingObject) }
+        let oid = H5Oopen(id, path, lt_h5p_default())
+        guard oid >= 0 else { throw HDF5Error(file: self.path, object: path, .readFailed(HDF5Library.errorStack())) }
+        defer { _ = H5Oclose(oid) }
+        return try HDF5Attribute.readAll(of: oid, file: self.path, object: path)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
