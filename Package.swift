@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5"]),
         .executableTarget(
             name: "longtail",
-            dependencies: ["Longtail", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmark driver: generates the benchmark archive and measures decoding.
         // Run through Benchmarks/run-mcap-decode.sh, never from the test suite.

@@ -118,3 +118,29 @@ public final class HDF5File: @unchecked Sendable {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension HDF5File {
+    /// True when `path` is a readable HDF5 file (signature check, no full open).
+    public static func isHDF5(path: String) -> Bool {
+        HDF5Library.ensureReady()
+        let rc = H5Fis_hdf5(path)
+        if rc < 0 { _ = HDF5Library.errorStack() }
+        return rc > 0
+    }
+}
+
+extension HDF5Dataset {
+    /// A short type name: `float32`, `float64`, `int16`, `uint8`, `string`, ...
+    public var typeName: String {
+        switch typeClass {
+        case "float": "float\(elementSize * 8)"
+        case "integer": (isSigned ? "int" : "uint") + "\(elementSize * 8)"
+        default: typeClass
+        }
+    }
+
+    /// True when `Float` holds every value exactly (float32, and integers of up to 16 bits).
+    public var fitsFloat32: Bool {
+        (typeClass == "float" && elementSize <= 4) || (typeClass == "integer" && elementSize <= 2)
+    }
+}

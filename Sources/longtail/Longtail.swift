@@ -34,6 +34,10 @@ struct LongtailCLI: ParsableCommand {
                 try command.run()
                 code = 0
             }
+        } catch let error as ValidationError {
+            // Flags that parse but do not fit the file (e.g. an HDF5 file without --dataset).
+            FileHandle.standardError.write(Data("longtail: usage error: \(error.message)\n".utf8))
+            code = 2
         } catch let error as CLIFailure {
             FileHandle.standardError.write(Data("longtail: error: \(error.message)\n".utf8))
             code = 1

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import LongtailHDF5
+
+/// Bad HDF5 input: typed errors naming the file and the dataset; no crash.
+@Suite struct HDF5BadInputTests {
+    static func sample(in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent("ok.h5").path
+        let w = try HDF5Writer(path: path)
+        try w.writeDataset("/a/x", values: (0..<40_000).map { Float($0) }, shape: [10_000, 4], chunkRows: 500)
+        try w.close()
+        return path
+    }
+
+    @Test func truncatedFile() throws {
+        let dir = TestSupport.temporaryDirectory("h5bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: try Self.sample(in: dir)))
+        for fraction in [0.1, 0.5, 0.9, 0.999] {
+            let cut = dir.appendingPathComponent("cut.h5").path
+            try bytes.prefix(Int(Double(bytes.count) * fraction)).write(to: URL(fileURLWithPath: cut))
+            do {
+                let f = try HDF5File(path: cut)
+                _ = try f.dataset("/a/x").read(Float.self)
+                Issue.record("read a file cut at \(fraction)")
+            } catch {
+                #expect(error.file == cut)
+                switch error.reason {
+                case .corrupt, .readFailed, .missingObject: break
+                default: Issue.record("cut at \(fraction): \(error)")
+                }
+            }
+        }
+    }
+
+    @Test func notHDF5AndMissingFile() throws {
+        let dir = TestSupport.temporaryDirectory("h5bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("x.h5").path
+        try Data("definitely not hdf5".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: HDF5Error(file: path, .notHDF5)) { _ = try HDF5File(path: path) }
+        do { _ = try HDF5File(path: dir.appendingPathComponent("none.h5").path); Issue.record("opened a missing file") } catch {
+            guard case .cannotOpen = error.reason else { Issue.record("\(error)"); return }
+            #expect(error.description.contains("none.h5"))
+        }
+    }
+
+    @Test func missingDatasetAndGroup() throws {
+        let dir = TestSupport.temporaryDirectory("h5bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.sample(in: dir)
+        let f = try HDF5File(path: path)
+        #expect(throws: HDF5Error(file: path, object: "/a/nope", .missingObject)) { _ = try f.dataset("/a/nope") }
+        #expect(throws: HDF5Error(file: path, object: "/b/c/d", .missingObject)) { _ = try f.dataset("/b/c/d") }
+        #expect(throws: HDF5Error(file: path, object: "/a", .notADataset)) { _ = try f.dataset("/a") }
+        #expect(throws: HDF5Error(file: path, object: "/a/x", .rowsOutOfRange(lower: 9_990, upper: 10_010, rows: 10_000))) {
+            _ = try f.dataset("/a/x").read(Float.self, rows: 9_990..<10_010)
+        }
+    }
+
+    @Test func stringsWhereNumbersAreExpectedAndMissingFilter() throws {
+        guard let python = TestSupport.interopPython else {
+            Issue.record("no Python with h5py and hdf5plugin: run scripts/bootstrap.sh"); return
+        }
+        let dir = TestSupport.temporaryDirectory("h5bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = TestSupport.repoRoot.appendingPathComponent("Tests/Interop/write_h5_bad.py").path
+        let r = try TestSupport.run(python, [script, dir.path])
+        try #require(r.status == 0, "\(r.stderr)")
+        let strings = dir.appendingPathComponent("strings.h5").path
+        let f = try HDF5File(path: strings)
+        #expect(throws: HDF5Error(file: strings, object: "/names", .notNumeric("strings"))) {
+            _ = try f.dataset("/names").read(Double.self)
+        }
+        #expect(try f.dataset("/ok").read(Double.self) == (0..<10).map(Double.init))
+        let lz4 = dir.appendingPathComponent("lz4.h5").path
+        let g = try HDF5File(path: lz4)
+        let ds = try g.dataset("/force")
+        #expect(ds.filters.map(\.id) == [32004])
+        do { _ = try ds.read(Float.self); Issue.record("read without the lz4 filter") } catch {
+            guard case .missingFilter(let id, _) = error.reason else { Issue.record("\(error)"); return }
+            #expect(id == 32004 && error.object == "/force" && error.file == lz4)
+            #expect(error.description.contains("HDF5_PLUGIN_PATH"))
+        }
+    }
+}
