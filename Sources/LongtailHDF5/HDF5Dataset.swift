@@ -1,4 +1,5 @@
 import CHDF5
+import CZstd
 
 /// The element types Longtail reads numeric datasets into.
 public protocol HDF5Real: BinaryFloatingPoint, Sendable {
@@ -135,6 +136,7 @@ public final class HDF5Dataset: @unchecked Sendable {
             throw HDF5Error(file: file.path, object: path, .rowsOutOfRange(lower: r.lowerBound, upper: r.upperBound, rows: rows))
         }
         if r.isEmpty { return }
+        if blockRows == nil, try forEachChunkDirect(type, rows: r, body) { return }
         let step = max(1, blockRows ?? defaultBlockRows(elementSize: MemoryLayout<T>.size))
         let width = rowWidth
         let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, min(step, r.count) * width))
@@ -161,5 +163,67 @@ public final class HDF5Dataset: @unchecked Sendable {
             try body(UnsafeBufferPointer(rebasing: buffer[0..<(n * width)]), row..<(row + n))
             row += n
         }
+    }
+}
+
+extension HDF5Dataset {
+    /// The fast path for chunked datasets whose chunks span whole rows, whose file type is
+    /// exactly `T`, and whose only filter is zstd (or none): each chunk's stored bytes are
+    /// fetched with `H5Dread_chunk` (HDF5's global lock is held only for that I/O) and
+    /// decompressed here, outside the lock, so several threads reading different files scale.
+    /// Returns false (having read nothing) when the dataset does not qualify.
+    func forEachChunkDirect<T: HDF5Real>(_ type: T.Type, rows r: Range<Int>,
+                                         _ body: (UnsafeBufferPointer<T>, Range<Int>) throws(HDF5Error) -> Void) throws(HDF5Error) -> Bool {
+        guard let chunkShape, !shape.isEmpty, Array(chunkShape.dropFirst()) == Array(shape.dropFirst()),
+              filters.allSatisfy({ $0.id == ZstdFilter.id }), filters.count <= 1 else { return false }
+        let tid = H5Dget_type(id)
+        defer { _ = H5Tclose(tid) }
+        guard H5Tequal(tid, T.hdf5MemoryType) > 0 else { return false }
+        let chunkRows = chunkShape[0]
+        let width = rowWidth
+        let chunkBytes = chunkRows * width * MemoryLayout<T>.size
+        // Every chunk the range touches must be allocated (an unwritten chunk means fill values).
+        var offsets: [[hsize_t]] = []
+        var sizes: [Int] = []
+        var first = r.lowerBound / chunkRows * chunkRows
+        while first < r.upperBound {
+            var offset = [hsize_t(first)] + shape.dropFirst().map { _ in hsize_t(0) }
+            var size: hsize_t = 0
+            guard H5Dget_chunk_storage_size(id, &offset, &size) >= 0, size > 0,
+                  !filters.isEmpty || Int(size) == chunkBytes else {
+                _ = HDF5Library.errorStack()
+                return false
+            }
+            offsets.append(offset)
+            sizes.append(Int(size))
+            first += chunkRows
+        }
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 16)
+        defer { output.deallocate() }
+        let stored = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, sizes.max() ?? 1), alignment: 16)
+        defer { stored.deallocate() }
+        let dctx = ZSTD_createDCtx()
+        defer { ZSTD_freeDCtx(dctx) }
+        for (k, var offset) in offsets.enumerated() {
+            var mask: UInt32 = 0
+            guard H5Dread_chunk(id, lt_h5p_default(), &offset, &mask, stored.baseAddress) >= 0 else {
+                throw HDF5Error(file: file.path, object: path, .readFailed(HDF5Library.errorStack()))
+            }
+            let compressed = !filters.isEmpty && mask & 1 == 0
+            if compressed {
+                let n = ZSTD_decompressDCtx(dctx, output.baseAddress, chunkBytes, stored.baseAddress, sizes[k])
+                guard ZSTD_isError(n) == 0, n == chunkBytes else {
+                    let why = ZSTD_isError(n) != 0 ? String(cString: ZSTD_getErrorName(n)) : "\(n) bytes, expected \(chunkBytes)"
+                    throw HDF5Error(file: file.path, object: path, .readFailed("zstd chunk at row \(offset[0]): \(why)"))
+                }
+            } else {
+                output.copyMemory(from: UnsafeRawBufferPointer(rebasing: stored[0..<chunkBytes]))
+            }
+            let chunkFirst = Int(offset[0])
+            let lo = max(r.lowerBound, chunkFirst), hi = min(r.upperBound, chunkFirst + chunkRows, rows)
+            let values = output.bindMemory(to: T.self)
+            try body(UnsafeBufferPointer(rebasing: values[((lo - chunkFirst) * width)..<((hi - chunkFirst) * width)]), lo..<hi)
+        }
+        return true
     }
 }

@@ -44,6 +44,17 @@ import LongtailMCAP
                 try ds.forEachBlock(Double.self, blockRows: 7) { (b, _) throws(HDF5Error) in streamed += b }
                 #expect(streamed.count == expected.count && zip(streamed, expected).allSatisfy(Self.bitsEqual),
                         "\(name) \(path) streamed")
+                // A range that starts and ends inside chunks, through the direct-chunk path and
+                // through hyperslab reads (blockRows forces those).
+                if ds.rows > 10 {
+                    let sub = 3..<(ds.rows - 2)
+                    let want = Array(expected[(3 * ds.rowWidth)..<((ds.rows - 2) * ds.rowWidth)])
+                    let direct = try ds.read(Double.self, rows: sub)
+                    var sliced: [Double] = []
+                    try ds.forEachBlock(Double.self, rows: sub, blockRows: 1000) { (b, _) throws(HDF5Error) in sliced += b }
+                    #expect(direct.count == want.count && zip(direct, want).allSatisfy(Self.bitsEqual), "\(name) \(path) rows \(sub)")
+                    #expect(sliced.count == want.count && zip(sliced, want).allSatisfy(Self.bitsEqual), "\(name) \(path) sliced")
+                }
                 let dtype = info["dtype"] as! String
                 if dtype == "float32" || dtype == "int16" {
                     let floats = try ds.read(Float.self)
