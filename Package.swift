@@ -34,7 +34,7 @@ let package = Package(
         // Run through Benchmarks/run-mcap-decode.sh, never from the test suite.
         .executableTarget(
             name: "longtail-bench",
-            dependencies: ["LongtailMCAP", "LongtailCore"],
+            dependencies: ["LongtailMCAP", "LongtailCore", "LongtailHDF5"],
             path: "Benchmarks/LongtailBench"
         ),
 

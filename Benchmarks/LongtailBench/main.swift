@@ -5,6 +5,9 @@ import LongtailMCAP
 ///   generate --out FILE [--megabytes N] [--compression zstd|lz4|none]
 ///   decode FILE [--no-crc] [--threads 1|2] [--rows N] [--skip-extract]
 ///   payloads FILE --out FILE.zst
+///   h5-generate --out DIR [--files N] [--megabytes M]
+///   h5-generate-big --out FILE [--gigabytes G]
+///   h5-scan FILE... [--threads N]
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
@@ -39,8 +42,25 @@ do {
     case "payloads":
         guard args.count >= 2, let out = option("--out") else { fail("payloads needs FILE --out FILE") }
         try Payloads.run(path: args[1], out: out)
+    case "h5-generate":
+        guard let out = option("--out") else { fail("h5-generate needs --out DIR") }
+        try HDF5Bench.generateArchive(dir: out, files: Int(option("--files") ?? "20") ?? 20,
+                                      megabytes: Int(option("--megabytes") ?? "50") ?? 50)
+    case "h5-generate-big":
+        guard let out = option("--out") else { fail("h5-generate-big needs --out FILE") }
+        try HDF5Bench.generateBig(path: out, gigabytes: Int(option("--gigabytes") ?? "4") ?? 4)
+    case "h5-scan":
+        let threads = Int(option("--threads") ?? "1") ?? 1
+        let files = args.dropFirst().filter { $0.hasSuffix(".h5") }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let r = try HDF5Bench.scan(paths: Array(files), threads: threads)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print("""
+            {"files": \(files.count), "threads": \(threads), "values": \(r.values), "seconds": \(seconds), \
+            "mb_per_s": \(Double(r.values * 4) / seconds / 1e6), "checksum": \(r.checksum)}
+            """)
     default:
-        fail("usage: longtail-bench generate|decode|payloads …")
+        fail("usage: longtail-bench generate|decode|payloads|h5-generate|h5-generate-big|h5-scan …")
     }
 } catch {
     FileHandle.standardError.write(Data("longtail-bench: error: \(error)\n".utf8))
