@@ -23,6 +23,7 @@ static inline unsigned lt_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline hid_t lt_h5p_default(void)       { return H5P_DEFAULT; }
 static inline hid_t lt_h5s_all(void)           { return H5S_ALL; }
 static inline hid_t lt_h5p_link_create(void)   { return H5P_LINK_CREATE; }
+static inline hid_t lt_h5p_group_create(void)  { return H5P_GROUP_CREATE; }
 static inline hid_t lt_h5e_default(void)       { return H5E_DEFAULT; }
 static inline size_t lt_h5t_variable(void)     { return H5T_VARIABLE; }
 static inline unsigned lt_h5z_flag_reverse(void) { return H5Z_FLAG_REVERSE; }

@@ -70,8 +70,10 @@ public final class HDF5Writer {
     /// Creates a group (and its missing parents).
     public func createGroup(_ group: String) throws(HDF5Error) {
         let lcpl = linkPlist()
-        defer { _ = H5Pclose(lcpl) }
-        let gid = H5Gcreate2(id, group, lcpl, lt_h5p_default(), lt_h5p_default())
+        let gcpl = H5Pcreate(lt_h5p_group_create())
+        _ = H5Pset_obj_track_times(gcpl, false)
+        defer { _ = H5Pclose(lcpl); _ = H5Pclose(gcpl) }
+        let gid = H5Gcreate2(id, group, lcpl, gcpl, lt_h5p_default())
         guard gid >= 0 else { throw fail(group) }
         _ = H5Gclose(gid)
     }
@@ -99,6 +101,24 @@ public final class HDF5Writer {
                                                    shuffle: Bool = false) throws(HDF5Error) -> HDF5AppendableDataset<T> {
         try HDF5AppendableDataset<T>(writer: self, fileID: id, path: dataset, rowShape: rowShape, chunkRows: chunkRows,
                                      fixedRows: nil, compression: compression, shuffle: shuffle)
+    }
+
+    /// Writes a scalar UTF-8 string dataset (h5py reads it as `bytes`/`str`).
+    public func writeString(_ dataset: String, _ value: String) throws(HDF5Error) {
+        let tid = H5Tcopy(lt_h5t_c_s1())
+        _ = H5Tset_size(tid, lt_h5t_variable())
+        _ = H5Tset_cset(tid, H5T_CSET_UTF8)
+        let sid = H5Screate(H5S_SCALAR)
+        let lcpl = linkPlist()
+        let dcpl = H5Pcreate(lt_h5p_dataset_create())
+        _ = H5Pset_obj_track_times(dcpl, false)
+        defer { _ = H5Tclose(tid); _ = H5Sclose(sid); _ = H5Pclose(lcpl); _ = H5Pclose(dcpl) }
+        let did = H5Dcreate2(id, dataset, tid, sid, lcpl, dcpl, lt_h5p_default())
+        guard did >= 0 else { throw fail(dataset) }
+        defer { _ = H5Dclose(did) }
+        var pointer: [UnsafeMutablePointer<CChar>?] = [strdup(value)]
+        defer { free(pointer[0]) }
+        guard H5Dwrite(did, tid, lt_h5s_all(), lt_h5s_all(), lt_h5p_default(), &pointer) >= 0 else { throw fail(dataset) }
     }
 
     /// Sets an attribute on the object at `object` ("/" for the file).
@@ -179,6 +199,8 @@ public final class HDF5AppendableDataset<T: HDF5Writable> {
         defer { _ = H5Sclose(sid) }
         let dcpl = H5Pcreate(lt_h5p_dataset_create())
         defer { _ = H5Pclose(dcpl) }
+        // No modification times in object headers: the same data gives the same bytes.
+        _ = H5Pset_obj_track_times(dcpl, false)
         if let chunkRows {
             var chunk = [hsize_t(max(1, chunkRows))] + rowShape.map { hsize_t(max(1, $0)) }
             if !extendible { chunk[0] = min(chunk[0], max(1, dims[0])) }

@@ -13,7 +13,7 @@ struct LongtailCLI: ParsableCommand {
         Exit codes: 0 success, 1 failure, 2 usage error, 3 finished with warnings \
         (for example channels that could not be decoded).
         """,
-        subcommands: [InspectCommand.self, CatCommand.self]
+        subcommands: [InspectCommand.self, CatCommand.self, SynthCommand.self]
     )
 
     static func main() {

@@ -1,0 +1,151 @@
+import LongtailMCAP
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Publishes the simulated world as an Autoware-style ROS 2 MCAP: noisy, biased sensors at
+/// their rates, with dropped messages, timestamp jitter and per-topic latency (so log times
+/// arrive out of order across topics).
+struct DrivingPublisher {
+    struct Topics {
+        var velocity: UInt16 = 0, steering: UInt16 = 0, control: UInt16 = 0, imu: UInt16 = 0
+        var objects: UInt16 = 0, weather: UInt16 = 0
+    }
+
+    static let topicNames: [(String, String, String)] = [
+        ("/vehicle/status/velocity_status", "autoware_vehicle_msgs/msg/VelocityReport", AutowareSchemas.velocityReport),
+        ("/vehicle/status/steering_status", "autoware_vehicle_msgs/msg/SteeringReport", AutowareSchemas.steeringReport),
+        ("/vehicle/status/control_mode", "autoware_vehicle_msgs/msg/ControlModeReport", AutowareSchemas.controlModeReport),
+        ("/sensing/imu/imu_data", "sensor_msgs/msg/Imu", AutowareSchemas.imu),
+        ("/perception/object_recognition/tracking/objects", "autoware_perception_msgs/msg/TrackedObjects", AutowareSchemas.trackedObjects),
+        ("/vehicle/status/weather", "longtail_msgs/msg/WeatherReport", AutowareSchemas.weatherReport),
+    ]
+
+    let writer: MCAPWriter
+    let t0: UInt64
+    private var topics = Topics()
+    private var rng: SynthRandom
+    private var e = CDREncoder(capacity: 4096)
+    private var sequence = [UInt32](repeating: 0, count: 6)
+    // Per-file sensor errors.
+    private let accelBias: (Double, Double, Double)
+    private let gyroBias: Double
+    private let dropRate: Double
+
+    init(writer: MCAPWriter, t0: UInt64, seed: UInt64, file: Int) throws {
+        self.writer = writer
+        self.t0 = t0
+        var r = SynthRandom(seed: seed, stream: 1_000_003 &* UInt64(file + 1))
+        accelBias = (r.gauss() * 0.04, r.gauss() * 0.04, r.gauss() * 0.05)
+        gyroBias = r.gauss() * 0.002
+        dropRate = 0.003
+        rng = r
+        try writer.start(profile: "ros2", library: "longtail synth")
+        var ids: [UInt16] = []
+        for (topic, name, text) in Self.topicNames {
+            let s = try writer.addSchema(name: name, encoding: "ros2msg", data: Array(text.utf8))
+            ids.append(try writer.addChannel(topic: topic, messageEncoding: "cdr", schemaID: s))
+        }
+        topics = Topics(velocity: ids[0], steering: ids[1], control: ids[2], imu: ids[3], objects: ids[4], weather: ids[5])
+    }
+
+    private mutating func send(_ channel: UInt16, stampNs: UInt64, latencyMs: ClosedRange<Double>) throws {
+        let latency = UInt64(rng.uniform(latencyMs) * 1e6)
+        sequence[Int(channel)] &+= 1
+        try writer.addMessage(channelID: channel, sequence: sequence[Int(channel)], logTime: stampNs + latency,
+                              publishTime: stampNs + latency / 2, data: e.bytes)
+    }
+
+    /// Rounds to a sensor's resolution: real sensors report quantized values, which is also
+    /// what lets their logs compress.
+    @inline(__always) func quantize(_ v: Double, _ step: Double) -> Double { (v / step).rounded() * step }
+    /// A 16-bit ±8 g accelerometer: 1/4096 g per count.
+    @inline(__always) func accel(_ v: Double) -> Double { quantize(v, 9.80665 / 4096) }
+    /// A 16-bit ±500 °/s gyroscope: 1/65.5 °/s per count.
+    @inline(__always) func gyro(_ v: Double) -> Double { quantize(v, Double.pi / 180 / 65.5) }
+
+    /// Publishes what is due at this tick (tick index `n`, 100 Hz).
+    mutating func publish(_ s: DrivingTick, tickIndex n: Int) throws {
+        let stamp = t0 + UInt64((s.t * 1e9).rounded())
+        // IMU, 100 Hz (x forward, y left, z up): specific force includes gravity on z.
+        if !rng.chance(dropRate) {
+            let jitter = UInt64(max(0, rng.gauss() * 150_000 + 300_000))
+            e.reset()
+            e.time(nanoseconds: stamp + jitter); e.string("imu_link")
+            e.float64(0); e.float64(0); e.float64(sin(s.heading / 2)); e.float64(cos(s.heading / 2))
+            for i in 0..<9 { e.float64(i % 4 == 0 ? 1e-4 : 0) }
+            e.float64(gyro(rng.gauss() * 0.003)); e.float64(gyro(rng.gauss() * 0.003))
+            e.float64(gyro(s.yawRate + gyroBias + rng.gauss() * 0.003))
+            for i in 0..<9 { e.float64(i % 4 == 0 ? 1e-5 : 0) }
+            e.float64(accel(s.a + accelBias.0 + rng.gauss() * 0.05))
+            e.float64(accel(s.lateralAccel + accelBias.1 + rng.gauss() * 0.05))
+            e.float64(accel(9.80665 + accelBias.2 + rng.gauss() * 0.05))
+            for i in 0..<9 { e.float64(i % 4 == 0 ? 2.5e-3 : 0) }
+            try send(topics.imu, stampNs: stamp + jitter, latencyMs: 0.5...2.5)
+        }
+        if n % 2 == 0 {
+            if !rng.chance(dropRate) {
+                e.reset()
+                e.time(nanoseconds: stamp); e.string("base_link")
+                e.float32(Float(quantize(s.v + rng.gauss() * 0.02, 0.01)))
+                e.float32(Float(quantize(rng.gauss() * 0.01, 0.01)))
+                e.float32(Float(quantize(s.yawRate + rng.gauss() * 0.002, 0.001)))
+                try send(topics.velocity, stampNs: stamp, latencyMs: 1...6)
+            }
+            if !rng.chance(dropRate) {
+                e.reset()
+                e.time(nanoseconds: stamp)
+                let steer = s.v > 0.5 ? atan(s.yawRate * DrivingSimulation.wheelBase / s.v) : 0
+                e.float32(Float(quantize(steer + rng.gauss() * 0.001, 0.0005)))
+                try send(topics.steering, stampNs: stamp, latencyMs: 1...6)
+            }
+        }
+        if n % 10 == 0 {
+            e.reset()
+            e.time(nanoseconds: stamp); e.uint8(s.autonomous ? 1 : 4)
+            try send(topics.control, stampNs: stamp, latencyMs: 1...4)
+            e.reset()
+            e.time(nanoseconds: stamp); e.string("base_link")
+            e.sequenceLength(s.actors.count)
+            for a in s.actors { encode(a) }
+            try send(topics.objects, stampNs: stamp, latencyMs: 30...60)
+        }
+        if n % 100 == 0 {
+            let w = s.weather
+            e.reset()
+            e.time(nanoseconds: stamp); e.string("base_link")
+            e.float32(Float(w.precipitation)); e.uint8(w.wiper); e.float32(Float(w.temperature))
+            e.float32(Float(w.visibility)); e.bool(w.abs); e.bool(w.esc); e.bool(w.tcs)
+            try send(topics.weather, stampNs: stamp, latencyMs: 2...8)
+        }
+    }
+
+    /// One `TrackedObject`: pose in base_link, twist in the object's own frame (Autoware's convention).
+    private mutating func encode(_ a: Actor) {
+        var uuid = [UInt8](repeating: 0, count: 16)
+        uuid[0] = a.id
+        uuid[15] = 0x4C
+        for b in uuid { e.uint8(b) }
+        e.float32(Float(0.9 + 0.1 * rng.uniform()))
+        e.sequenceLength(1); e.uint8(a.cls.rawValue); e.float32(Float(0.8 + 0.19 * rng.uniform()))
+        // pose_with_covariance
+        e.float64(quantize(a.x + rng.gauss() * 0.05, 0.01)); e.float64(quantize(a.y + rng.gauss() * 0.05, 0.01)); e.float64(0)
+        e.float64(0); e.float64(0); e.float64(sin(a.heading / 2)); e.float64(cos(a.heading / 2))
+        for i in 0..<36 { e.float64(i % 7 == 0 ? 0.05 : 0) }
+        e.uint8(2)
+        // twist_with_covariance, object frame
+        let ch = cos(a.heading), sh = sin(a.heading)
+        e.float64(quantize(a.vx * ch + a.vy * sh + rng.gauss() * 0.05, 0.01))
+        e.float64(quantize(-a.vx * sh + a.vy * ch + rng.gauss() * 0.05, 0.01)); e.float64(0)
+        e.float64(0); e.float64(0); e.float64(0)
+        for i in 0..<36 { e.float64(i % 7 == 0 ? 0.1 : 0) }
+        // acceleration_with_covariance
+        for _ in 0..<6 { e.float64(0) }
+        for _ in 0..<36 { e.float64(0) }
+        e.bool((a.vx * a.vx + a.vy * a.vy) < 0.04)
+        // shape: bounding box, no footprint
+        e.uint8(0); e.sequenceLength(0)
+        e.float64(a.length); e.float64(a.width); e.float64(a.cls == .pedestrian ? 1.7 : 1.6)
+    }
+}
