@@ -142,8 +142,7 @@ struct DrivingLabeler {
         for id in Array(ttc.keys) where !present.contains(id) { flushActor(id) }
 
         // Weather, once a second.
-        let second = t.rounded(.down)
-        if abs(t - second) < dt / 2 { weatherStep(second, s.weather) }
+        if s.n % 100 == 0 { weatherStep(t.rounded(), s.weather) }
     }
 
     private mutating func weatherStep(_ second: Double, _ w: Weather) {

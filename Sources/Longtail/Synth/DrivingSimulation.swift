@@ -139,7 +139,8 @@ struct DrivingSimulation {
 
     /// Advances one tick and returns the new true state.
     mutating func step() -> DrivingTick {
-        let t = tick.t + Self.dt
+        let n = tick.n + 1
+        let t = Double(n) * Self.dt
         while sceneIndex < scenes.count && scenes[sceneIndex].start + scenes[sceneIndex].duration < t {
             sceneIndex += 1
             sceneState = []
@@ -171,6 +172,7 @@ struct DrivingSimulation {
         let a = oldA + max(-jerkLimit * Self.dt, min(jerkLimit * Self.dt, aCmd - oldA))
         var r = tick.yawRate + max(-yawRateLimit * Self.dt, min(yawRateLimit * Self.dt, rCmd - tick.yawRate))
         if yawRateLimit > 50 { r = rCmd }
+        tick.n = n
         tick.t = t
         tick.a = a
         tick.jerk = (a - oldA) / Self.dt
@@ -185,7 +187,7 @@ struct DrivingSimulation {
             tick.actors[i].y += tick.actors[i].vy * Self.dt
         }
         tick.actors.removeAll { $0.x < -40 || $0.x > 150 }
-        updateWeather(t)
+        if n % 100 == 0 { updateWeather(t) }
         return tick
     }
 
@@ -209,7 +211,9 @@ struct DrivingSimulation {
             if tau < 1.0 { a = s.p[0]; j = s.p[1] } else { j = 1.5; a = 0; targetSpeed = v }
         case .swerve:
             let period = s.p[1]
-            if tau < period { r = s.p[2] * s.p[0] * sin(2 * .pi * tau / period); y = 100 } else { r = 0; y = 100 }
+            // On top of the road's own curvature, so the yaw rate stays continuous at both ends.
+            if tau < period { r = rCmd + s.p[2] * s.p[0] * sin(2 * .pi * tau / period) }
+            y = 100
             targetSpeed = 12
         case .disengagement:
             if tau < 0.01 { tick.autonomous = true }
@@ -305,8 +309,7 @@ struct DrivingSimulation {
 
     /// Weather follows its episodes, changing on whole seconds.
     private mutating func updateWeather(_ t: Double) {
-        let second = t.rounded(.down)
-        guard abs(t - second) < Self.dt / 2 else { return }
+        let second = t.rounded()
         var w = Weather()
         w.temperature = 14 + 3 * sin(second / 600)
         for e in weatherEpisodes where second >= e.start && second < e.start + e.duration {

@@ -5,6 +5,7 @@ import Glibc
 /// The true (noise-free) state of the driving world at one 100 Hz tick. Labels are
 /// computed from these values by the rules of EVENTS.md; sensors publish noisy copies.
 struct DrivingTick {
+    var n = 0                      // tick index (100 Hz); time is derived from it, never accumulated
     var t: Double = 0              // seconds since file start
     var v: Double = 15             // ego speed, m/s
     var a: Double = 0              // longitudinal acceleration, m/s²

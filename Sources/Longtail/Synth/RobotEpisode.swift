@@ -204,13 +204,14 @@ struct RobotEpisode {
 
     /// A whole episode: still frames for bias removal, then 2–3 tasks with free motion,
     /// grasps and light touches between them, sometimes a collision spike.
-    /// Episode `index` takes three consecutive tasks of a fixed rotation (so any two
-    /// consecutive episodes hold all five primitives); the first has a collision spike.
+    /// Episodes take consecutive tasks of a fixed rotation, a pair of episodes (one per layout
+    /// when both are written) sharing the same tasks, so the first four episodes hold all five
+    /// primitives in each layout; the first has a collision spike.
     mutating func script(index: Int) {
         still(rng.uniform(0.6...1.0))
         let rotation = ["insert", "twist", "pull", "extract", "push"]
-        let count = index < 2 ? 3 : rng.int(2...3)
-        let tasks = (0..<count).map { rotation[(3 * index + $0) % rotation.count] }
+        let count = index < 4 ? 3 : rng.int(2...3)
+        let tasks = (0..<count).map { rotation[(3 * (index / 2) + $0) % rotation.count] }
         for (k, task) in tasks.enumerated() {
             move(to: (rng.uniform(0.35...0.6), rng.uniform(-0.2...0.2), rng.uniform(0.12...0.2)), seconds: rng.uniform(1.0...2.0),
                  spike: k == 1 && (index == 0 || rng.chance(0.4)))
