@@ -44,6 +44,9 @@ struct SynthCommand: OutcomeCommand {
     @Option(help: "Robot: reassemble, aloha or both (alternating).")
     var layout: Layout = .both
 
+    @Option(help: "zstd level of MCAP chunks and HDF5 datasets (1 is fastest to write; scans read any level at the same speed).")
+    var zstdLevel: Int32 = 1
+
     @Option(help: "Write one SVG per event class, plotting the key signals around one instance, into this directory.")
     var preview: String?
 
@@ -64,6 +67,7 @@ struct SynthCommand: OutcomeCommand {
         o.rareRate = rareRate
         o.layout = SynthJob.Options.RobotLayout(rawValue: layout.rawValue)!
         o.preview = preview
+        o.zstdLevel = zstdLevel
         let summary: SynthJob.Summary
         do {
             summary = try SynthJob.run(o) { line in FileHandle.standardError.write(Data("synth: \(line)\n".utf8)) }

@@ -74,7 +74,7 @@ struct DrivingSimulation {
         case .hardBrake, .harshAcceleration, .highJerk, .mildBrake: rng.uniform(9...12)
         case .highLateralAccel, .gentleTurn, .swerve: rng.uniform(8...11)
         case .disengagement: rng.uniform(8...10)
-        case .lowTTC: rng.uniform(12...15)
+        case .lowTTC: rng.uniform(13...16)
         case .cutIn: rng.uniform(10...13)
         case .pedestrianCrossing: rng.uniform(16...20)
         case .vruClose, .sidewalkPedestrian: rng.uniform(10...13)
@@ -91,7 +91,7 @@ struct DrivingSimulation {
         case .highJerk: [rng.uniform(-3.4 ... -2.4), rng.uniform(6...10)]
         case .swerve: [rng.uniform(0.34...0.45), rng.uniform(1.3...2.0), rng.chance(0.5) ? 1 : -1]
         case .disengagement: [rng.uniform(-2.5 ... -1.2)]
-        case .lowTTC: [rng.uniform(-5 ... -3), rng.uniform(18...28), rng.uniform(1.0...1.5), rng.uniform(-7 ... -5.5)]
+        case .lowTTC: [rng.uniform(-8 ... -5.5), rng.uniform(1.5...3.5)]
         case .cutIn: [rng.uniform(8...15), rng.uniform(-0.8...1.0), rng.uniform(1.6...2.8), rng.chance(0.5) ? 1 : -1]
         case .pedestrianCrossing: [rng.chance(0.5) ? 1 : -1, rng.uniform(1.1...1.7), rng.uniform(6...9), rng.uniform(-6.5 ... -3)]
         case .vruClose: [rng.chance(0.5) ? 1 : -1, rng.uniform(1.1...1.8), rng.chance(0.5) ? 6 : 7, rng.uniform(9.5...14)]
@@ -113,7 +113,7 @@ struct DrivingSimulation {
         case .highLateralAccel: 15
         case .highJerk: 17
         case .swerve: 12
-        case .lowTTC: 18
+        case .lowTTC: 15
         case .cutIn: 20
         case .pedestrianCrossing: 10
         case .vruClose: s.p[3]
@@ -167,7 +167,7 @@ struct DrivingSimulation {
         // Jerk-limited acceleration, rate-limited yaw, speed kept physical: braking is released
         // in time (a ≥ −√(2·j·v)) so the car comes to rest with zero deceleration, as a driver
         // releasing the brake does, instead of a jerk spike at standstill.
-        aCmd = max(aCmd, -(2 * Self.jerkLimit * tick.v).squareRoot())
+        aCmd = max(aCmd, -(2 * jerkLimit * tick.v).squareRoot())
         let oldA = tick.a, oldAy = tick.lateralAccel
         let a = oldA + max(-jerkLimit * Self.dt, min(jerkLimit * Self.dt, aCmd - oldA))
         var r = tick.yawRate + max(-yawRateLimit * Self.dt, min(yawRateLimit * Self.dt, rCmd - tick.yawRate))
@@ -223,21 +223,24 @@ struct DrivingSimulation {
             }
             if tau >= 1.0 && tau < 2.5 { a = s.p[0] }
         case .lowTTC:
+            // A stopped car at the end of a queue; the driver brakes late but just in time.
             if sceneState.isEmpty {
                 sceneState = [0]
-                let lead = newActor(.car, x: Self.egoFront + s.p[1] + 2.3, y: rng.uniform(-0.3...0.3), vx: v)
-                tick.actors = [lead]
+                tick.actors = [newActor(.car, x: Self.egoFront + 2.3 + 75, y: rng.uniform(-0.3...0.3), vx: 0)]
             }
-            if var lead = tick.actors.first {
-                if tau > 0.5 { lead.vx = max(0, lead.vx + s.p[0] * Self.dt) }
-                tick.actors[0] = lead
-                // Late reaction, then firm braking; brake harder if the gap gets short.
-                if tau > 0.5 + s.p[2] {
-                    let gap = lead.gap(egoFront: Self.egoFront)
-                    let need = v > lead.vx ? -((v - lead.vx) * (v - lead.vx)) / (2 * max(gap - 2, 0.5)) : 0
-                    a = min(s.p[3], need)
-                    if v < 0.5 { a = 0 }
-                    targetSpeed = lead.vx
+            if let lead = tick.actors.first {
+                let gap = lead.gap(egoFront: Self.egoFront)
+                let decel = abs(s.p[0])
+                let stopping = v * v / (2 * decel) + v * (decel / 12) / 2
+                if sceneState[0] == 0 && gap <= stopping + s.p[1] { sceneState[0] = 1 }
+                if sceneState[0] == 1 {
+                    j = 12
+                    // Brake at the chosen level, harder if the remaining gap asks for it.
+                    let need = -(v * v) / (2 * max(gap - 1.0, 0.3))
+                    a = v > 0.05 ? max(-9.5, min(-decel, need)) : 0
+                    targetSpeed = 0
+                } else {
+                    targetSpeed = 15
                 }
             }
         case .cutIn:
@@ -251,7 +254,14 @@ struct DrivingSimulation {
                     c.vy = -(c.y > 0 ? 1 : -1) * 3.5 / s.p[2]
                 } else { c.vy = 0 }
                 tick.actors[0] = c
-                if tau > 1.0 + s.p[2] * 0.6 { a = -1.8; targetSpeed = c.vx - 1 }
+                targetSpeed = c.vx - s.p[1]   // keep the relative speed the scene started with
+                if tau > 1.0 + s.p[2] * 0.6 {
+                    // Once it is in, open the gap: brake enough to stop closing 3 m behind it.
+                    let gap = c.gap(egoFront: Self.egoFront)
+                    let need = v > c.vx ? -((v - c.vx) * (v - c.vx)) / (2 * max(gap - 3, 0.5)) : 0
+                    a = max(-6, min(-1.0, need))
+                    targetSpeed = c.vx - 1
+                }
             }
         case .pedestrianCrossing:
             if sceneState.isEmpty {

@@ -43,9 +43,8 @@ struct RobotEpisode {
             spikeAt = rng.int(n / 4...(n * 3 / 4)); spikeLength = rng.int(10...30); spikePeak = rng.uniform(45...90)
             let a = rng.uniform(0...(2 * .pi)), b = rng.uniform(-0.5...0.5)
             dir = (cos(a) * cos(b), sin(a) * cos(b), sin(b))
-            let start = now + Double(spikeAt) / Self.rate
-            events.append(("contact_spike", start, start + Double(spikeLength) / Self.rate, [("peak_force_n", .number(spikePeak))], "collision"))
         }
+        var truePeak = 0.0
         for i in 1...max(1, n) {
             let s = Self.minJerk(Double(i) / Double(max(1, n)))
             var force = (0.0, 0.0, 0.0)
@@ -53,8 +52,14 @@ struct RobotEpisode {
                 let k = 1 - abs(Double(i - spikeAt) - Double(spikeLength) / 2) / (Double(spikeLength) / 2)
                 let mag = spikePeak * max(0, k)
                 force = (dir.0 * mag, dir.1 * mag, dir.2 * mag)
+                truePeak = max(truePeak, mag)
             }
             push(x0 + (target.0 - x0) * s, y0 + (target.1 - y0) * s, z0 + (target.2 - z0) * s, p0, g0, force)
+        }
+        if spike {
+            // The fact is the largest force actually applied (the sampled peak of the triangle).
+            let start = now - Double(max(1, n) - spikeAt + 1) / Self.rate
+            events.append(("contact_spike", start, start + Double(spikeLength) / Self.rate, [("peak_force_n", .number(truePeak))], "collision"))
         }
     }
 

@@ -24,7 +24,7 @@ public enum SynthJob {
         /// Robot: which layout(s) to write.
         public var layout: RobotLayout = .both
         /// Chunk compression level (zstd) for both formats.
-        public var zstdLevel: Int32 = 3
+        public var zstdLevel: Int32 = 1
         /// Where to write one SVG per event class, if anywhere.
         public var preview: String?
         public init() {}

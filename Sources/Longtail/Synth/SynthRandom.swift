@@ -6,6 +6,8 @@ import Glibc
 /// flags give the same bytes on any machine and thread count.
 public struct SynthRandom: Sendable {
     private var state: UInt64
+    /// Box–Muller makes normals in pairs; the second waits here.
+    private var spare: Double?
 
     /// A stream for `seed`, separated per `stream` (file index, episode index, ...).
     public init(seed: UInt64, stream: UInt64 = 0) {
@@ -29,10 +31,13 @@ public struct SynthRandom: Sendable {
         range.lowerBound + (range.upperBound - range.lowerBound) * uniform()
     }
 
-    /// Standard normal (Box–Muller).
+    /// Standard normal (Box–Muller, both values of each pair used).
     public mutating func gauss() -> Double {
+        if let s = spare { spare = nil; return s }
         let u1 = max(uniform(), 1e-300), u2 = uniform()
-        return sqrt(-2 * log(u1)) * cos(2 * Double.pi * u2)
+        let r = sqrt(-2 * log(u1)), a = 2 * Double.pi * u2
+        spare = r * sin(a)
+        return r * cos(a)
     }
 
     /// True with probability `p`.

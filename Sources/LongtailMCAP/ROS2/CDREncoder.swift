@@ -20,10 +20,19 @@ public struct CDREncoder {
         for _ in 0..<pad { bytes.append(0) }
     }
 
+    /// Appends raw bytes (fast path for strings and byte arrays).
+    @inline(__always)
+    mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+
     @inline(__always)
     mutating func put<T: FixedWidthInteger>(_ v: T) {
         align(MemoryLayout<T>.size)
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        // Byte by byte: `append(contentsOf:)` of a raw buffer takes a slow generic path.
+        var x = v
+        for _ in 0..<MemoryLayout<T>.size {
+            bytes.append(UInt8(truncatingIfNeeded: x))
+            x = MemoryLayout<T>.size > 1 ? x >> 8 : 0
+        }
     }
 
     public mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
@@ -41,7 +50,8 @@ public struct CDREncoder {
     /// A string: uint32 length including the NUL, the UTF-8 bytes, the NUL.
     public mutating func string(_ s: String) {
         uint32(UInt32(s.utf8.count + 1))
-        bytes.append(contentsOf: s.utf8)
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
         bytes.append(0)
     }
 

@@ -37,7 +37,8 @@ public final class MCAPWriter {
     private var chunk: [UInt8] = []
     private var chunkStart: UInt64 = .max
     private var chunkEnd: UInt64 = 0
-    private var chunkIndex: [UInt16: [(logTime: UInt64, offset: UInt64)]] = [:]
+    /// Message index entries of the open chunk, by channel id (ids are dense, from 0).
+    private var chunkIndex: [[(logTime: UInt64, offset: UInt64)]] = []
 
     private enum State { case new, open, finished }
 
@@ -107,21 +108,33 @@ public final class MCAPWriter {
         if logTime > stats.messageEndTime { stats.messageEndTime = logTime }
         stats.messageCount += 1
         channelCounts[channelID, default: 0] += 1
-        var header = RecordEncoder()
-        header.u8(Opcode.message)
-        header.u64(UInt64(22 + data.count))
-        header.u16(channelID); header.u32(sequence); header.u64(logTime); header.u64(publishTime)
         guard options.useChunks else {
+            var header = RecordEncoder()
+            header.u8(Opcode.message)
+            header.u64(UInt64(22 + data.count))
+            header.u16(channelID); header.u32(sequence); header.u64(logTime); header.u64(publishTime)
             try emit(header.bytes)
             try emit(data)
             return
         }
-        chunkIndex[channelID, default: []].append((logTime, UInt64(chunk.count)))
-        chunk.append(contentsOf: header.bytes)
-        chunk.append(contentsOf: data)
+        while chunkIndex.count <= Int(channelID) { chunkIndex.append([]) }
+        chunkIndex[Int(channelID)].append((logTime, UInt64(chunk.count)))
+        // The 31-byte record header straight into the chunk, then the payload by memcpy.
+        chunk.append(Opcode.message)
+        appendLE(UInt64(22 + data.count)); appendLE(channelID); appendLE(sequence); appendLE(logTime); appendLE(publishTime)
+        chunk.append(contentsOf: data.bindMemory(to: UInt8.self))
         chunkStart = min(chunkStart, logTime)
         chunkEnd = max(chunkEnd, logTime)
         if chunk.count >= options.chunkSize { try flushChunk() }
+    }
+
+    @inline(__always)
+    private func appendLE<T: FixedWidthInteger>(_ v: T) {
+        var x = v
+        for _ in 0..<MemoryLayout<T>.size {
+            chunk.append(UInt8(truncatingIfNeeded: x))
+            x = MemoryLayout<T>.size > 1 ? x >> 8 : 0
+        }
     }
 
     /// Adds one message from an array.
@@ -191,9 +204,9 @@ public final class MCAPWriter {
         let chunkLength = position - chunkOffset
         var offsets: [(channelID: UInt16, offset: UInt64)] = []
         let indexStart = position
-        for id in chunkIndex.keys.sorted() {
-            offsets.append((id, position))
-            try emit(Record.messageIndex(MessageIndex(channelID: id, records: chunkIndex[id]!)).encoded())
+        for (id, records) in chunkIndex.enumerated() where !records.isEmpty {
+            offsets.append((UInt16(id), position))
+            try emit(Record.messageIndex(MessageIndex(channelID: UInt16(id), records: records)).encoded())
         }
         chunkIndexes.append(ChunkIndex(messageStartTime: chunkStart, messageEndTime: chunkEnd, chunkStartOffset: chunkOffset,
                                        chunkLength: chunkLength, messageIndexOffsets: offsets,
@@ -201,7 +214,7 @@ public final class MCAPWriter {
                                        compressedSize: UInt64(compressed.count), uncompressedSize: UInt64(chunk.count)))
         stats.chunkCount += 1
         chunk.removeAll(keepingCapacity: true)
-        chunkIndex.removeAll(keepingCapacity: true)
+        for i in chunkIndex.indices { chunkIndex[i].removeAll(keepingCapacity: true) }
         chunkStart = .max
         chunkEnd = 0
     }
