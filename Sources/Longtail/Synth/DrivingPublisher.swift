@@ -70,17 +70,17 @@ struct DrivingPublisher {
         let stamp = t0 + UInt64((s.t * 1e9).rounded())
         // IMU, 100 Hz (x forward, y left, z up): specific force includes gravity on z.
         if !rng.chance(dropRate) {
-            let jitter = UInt64(max(0, rng.gauss() * 150_000 + 300_000))
+            let jitter = UInt64(max(0, rng.noise() * 150_000 + 300_000))
             e.reset()
             e.time(nanoseconds: stamp + jitter); e.string("imu_link")
             e.float64(0); e.float64(0); e.float64(sin(s.heading / 2)); e.float64(cos(s.heading / 2))
             for i in 0..<9 { e.float64(i % 4 == 0 ? 1e-4 : 0) }
-            e.float64(gyro(rng.gauss() * 0.003)); e.float64(gyro(rng.gauss() * 0.003))
-            e.float64(gyro(s.yawRate + gyroBias + rng.gauss() * 0.003))
+            e.float64(gyro(rng.noise() * 0.003)); e.float64(gyro(rng.noise() * 0.003))
+            e.float64(gyro(s.yawRate + gyroBias + rng.noise() * 0.003))
             for i in 0..<9 { e.float64(i % 4 == 0 ? 1e-5 : 0) }
-            e.float64(accel(s.a + accelBias.0 + rng.gauss() * 0.05))
-            e.float64(accel(s.lateralAccel + accelBias.1 + rng.gauss() * 0.05))
-            e.float64(accel(9.80665 + accelBias.2 + rng.gauss() * 0.05))
+            e.float64(accel(s.a + accelBias.0 + rng.noise() * 0.05))
+            e.float64(accel(s.lateralAccel + accelBias.1 + rng.noise() * 0.05))
+            e.float64(accel(9.80665 + accelBias.2 + rng.noise() * 0.05))
             for i in 0..<9 { e.float64(i % 4 == 0 ? 2.5e-3 : 0) }
             try send(topics.imu, stampNs: stamp + jitter, latencyMs: 0.5...2.5)
         }
@@ -88,16 +88,16 @@ struct DrivingPublisher {
             if !rng.chance(dropRate) {
                 e.reset()
                 e.time(nanoseconds: stamp); e.string("base_link")
-                e.float32(Float(quantize(s.v + rng.gauss() * 0.02, 0.01)))
-                e.float32(Float(quantize(rng.gauss() * 0.01, 0.01)))
-                e.float32(Float(quantize(s.yawRate + rng.gauss() * 0.002, 0.001)))
+                e.float32(Float(quantize(s.v + rng.noise() * 0.02, 0.01)))
+                e.float32(Float(quantize(rng.noise() * 0.01, 0.01)))
+                e.float32(Float(quantize(s.yawRate + rng.noise() * 0.002, 0.001)))
                 try send(topics.velocity, stampNs: stamp, latencyMs: 1...6)
             }
             if !rng.chance(dropRate) {
                 e.reset()
                 e.time(nanoseconds: stamp)
                 let steer = s.v > 0.5 ? atan(s.yawRate * DrivingSimulation.wheelBase / s.v) : 0
-                e.float32(Float(quantize(steer + rng.gauss() * 0.001, 0.0005)))
+                e.float32(Float(quantize(steer + rng.noise() * 0.001, 0.0005)))
                 try send(topics.steering, stampNs: stamp, latencyMs: 1...6)
             }
         }
@@ -130,14 +130,14 @@ struct DrivingPublisher {
         e.float32(Float(0.9 + 0.1 * rng.uniform()))
         e.sequenceLength(1); e.uint8(a.cls.rawValue); e.float32(Float(0.8 + 0.19 * rng.uniform()))
         // pose_with_covariance
-        e.float64(quantize(a.x + rng.gauss() * 0.05, 0.01)); e.float64(quantize(a.y + rng.gauss() * 0.05, 0.01)); e.float64(0)
+        e.float64(quantize(a.x + rng.noise() * 0.05, 0.01)); e.float64(quantize(a.y + rng.noise() * 0.05, 0.01)); e.float64(0)
         e.float64(0); e.float64(0); e.float64(sin(a.heading / 2)); e.float64(cos(a.heading / 2))
         for i in 0..<36 { e.float64(i % 7 == 0 ? 0.05 : 0) }
         e.uint8(2)
         // twist_with_covariance, object frame
         let ch = cos(a.heading), sh = sin(a.heading)
-        e.float64(quantize(a.vx * ch + a.vy * sh + rng.gauss() * 0.05, 0.01))
-        e.float64(quantize(-a.vx * sh + a.vy * ch + rng.gauss() * 0.05, 0.01)); e.float64(0)
+        e.float64(quantize(a.vx * ch + a.vy * sh + rng.noise() * 0.05, 0.01))
+        e.float64(quantize(-a.vx * sh + a.vy * ch + rng.noise() * 0.05, 0.01)); e.float64(0)
         e.float64(0); e.float64(0); e.float64(0)
         for i in 0..<36 { e.float64(i % 7 == 0 ? 0.1 : 0) }
         // acceleration_with_covariance

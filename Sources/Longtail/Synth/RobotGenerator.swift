@@ -44,17 +44,17 @@ enum RobotGenerator {
 
     /// Measured wrench: true wrench + constant bias + slow drift + white noise (float32).
     static func measured(_ ep: RobotEpisode, _ rng: inout SynthRandom) -> ([Float], [Float]) {
-        let bias = (rng.gauss(), rng.gauss(), rng.gauss() * 2), tbias = (rng.gauss() * 0.05, rng.gauss() * 0.05, rng.gauss() * 0.02)
-        let drift = rng.gauss() * 0.2
+        let bias = (rng.noise(), rng.noise(), rng.noise() * 2), tbias = (rng.noise() * 0.05, rng.noise() * 0.05, rng.noise() * 0.02)
+        let drift = rng.noise() * 0.2
         var force = [Float](), torque = [Float]()
         force.reserveCapacity(ep.count * 3); torque.reserveCapacity(ep.count * 3)
         for i in 0..<ep.count {
             let d = drift * Double(i) / Double(ep.count)
             // Quantized to the sensor's resolution (1/64 N, 1/2048 N·m), like a real F/T sensor's counts.
-            force += [q(ep.f[i].0 + bias.0 + d + rng.gauss() * 0.05, 64), q(ep.f[i].1 + bias.1 + rng.gauss() * 0.05, 64),
-                      q(ep.f[i].2 + bias.2 - d + rng.gauss() * 0.08, 64)]
-            torque += [q(ep.tq[i].0 + tbias.0 + rng.gauss() * 0.004, 2048), q(ep.tq[i].1 + tbias.1 + rng.gauss() * 0.004, 2048),
-                       q(ep.tq[i].2 + tbias.2 + rng.gauss() * 0.003, 2048)]
+            force += [q(ep.f[i].0 + bias.0 + d + rng.noise() * 0.05, 64), q(ep.f[i].1 + bias.1 + rng.noise() * 0.05, 64),
+                      q(ep.f[i].2 + bias.2 - d + rng.noise() * 0.08, 64)]
+            torque += [q(ep.tq[i].0 + tbias.0 + rng.noise() * 0.004, 2048), q(ep.tq[i].1 + tbias.1 + rng.noise() * 0.004, 2048),
+                       q(ep.tq[i].2 + tbias.2 + rng.noise() * 0.003, 2048)]
         }
         return (force, torque)
     }
@@ -83,12 +83,12 @@ enum RobotGenerator {
         for i in 0..<n {
             let c = cos(ep.psi[i]), s = sin(ep.psi[i])
             let (fx, fy, fz) = ep.f[i], (tx, ty, tz) = ep.tq[i]
-            baseForce += [Float(c * fx - s * fy + rng.gauss() * 0.05), Float(-(s * fx + c * fy) + rng.gauss() * 0.05), Float(-fz + rng.gauss() * 0.05)]
-            baseTorque += [Float(c * tx - s * ty), Float(-(s * tx + c * ty)), Float(-tz + rng.gauss() * 0.003)]
+            baseForce += [Float(c * fx - s * fy + rng.noise() * 0.05), Float(-(s * fx + c * fy) + rng.noise() * 0.05), Float(-fz + rng.noise() * 0.05)]
+            baseTorque += [Float(c * tx - s * ty), Float(-(s * tx + c * ty)), Float(-tz + rng.noise() * 0.003)]
         }
         try w.writeDataset("/robot_state/compensated_base_force", values: baseForce, shape: [n, 3], chunkRows: 8192, compression: z)
         try w.writeDataset("/robot_state/compensated_base_torque", values: baseTorque, shape: [n, 3], chunkRows: 8192, compression: z)
-        let ftTimes = (0..<n).map { t0 + Double($0) / 1000 + rng.gauss() * 5e-6 }
+        let ftTimes = (0..<n).map { t0 + Double($0) / 1000 + rng.noise() * 5e-6 }
         try w.writeDataset("/timestamps/measured_force", values: ftTimes, shape: [n], chunkRows: 8192, compression: z)
         try w.writeDataset("/timestamps/measured_torque", values: ftTimes, shape: [n], chunkRows: 8192, compression: z)
         try w.writeDataset("/timestamps/compensated_base_force", values: ftTimes, shape: [n], chunkRows: 8192, compression: z)
@@ -99,7 +99,7 @@ enum RobotGenerator {
         var lastJ = joints(ep.x[0], ep.y[0], ep.z[0], ep.psi[0])
         for i in idx100 {
             let q = quaternion(ep.psi[i])
-            pose += [ep.x[i] + rng.gauss() * 2e-5, ep.y[i] + rng.gauss() * 2e-5, ep.z[i] + rng.gauss() * 2e-5, q.0, q.1, q.2, q.3]
+            pose += [ep.x[i] + rng.noise() * 2e-5, ep.y[i] + rng.noise() * 2e-5, ep.z[i] + rng.noise() * 2e-5, q.0, q.1, q.2, q.3]
             let j = max(0, i - 10)
             let dt = Double(i - j) / 1000
             vel += dt > 0 ? [(ep.x[i] - ep.x[j]) / dt, (ep.y[i] - ep.y[j]) / dt, (ep.z[i] - ep.z[j]) / dt, 0, 0, (ep.psi[i] - ep.psi[j]) / dt]
@@ -111,7 +111,7 @@ enum RobotGenerator {
             let (fx, fy, fz) = ep.f[i], tz = ep.tq[i].2
             je += (0..<7).map { k in [0.0, 12, 0, -8, 0, 1.5, 0][k] + [0.4, 0.2, 0.1, 0.3, 0.05, 0.1, 0][k] * fx
                 + [0.1, 0.4, 0.2, 0.1, 0.1, 0.05, 0][k] * fy + [0.05, 0.5, 0.1, 0.45, 0.05, 0.2, 0][k] * fz
-                + (k == 6 ? 1.0 : 0.1) * tz + rng.gauss() * 0.05 }
+                + (k == 6 ? 1.0 : 0.1) * tz + rng.noise() * 0.05 }
         }
         let m = idx100.count
         let t100 = idx100.map { t0 + Double($0) / 1000 }
@@ -124,7 +124,7 @@ enum RobotGenerator {
             try w.writeDataset("/timestamps/\(name)", values: t100, shape: [m], chunkRows: 2048, compression: z)
         }
         let idx50 = Array(stride(from: 0, to: n, by: 20))
-        let gripper = idx50.flatMap { i in [ep.grip[i] / 2, ep.grip[i] / 2].map { $0 + rng.gauss() * 1e-5 } }
+        let gripper = idx50.flatMap { i in [ep.grip[i] / 2, ep.grip[i] / 2].map { $0 + rng.noise() * 1e-5 } }
         try w.writeDataset("/robot_state/gripper_positions", values: gripper, shape: [idx50.count, 2], chunkRows: 1024, compression: z)
         try w.writeDataset("/timestamps/gripper_positions", values: idx50.map { t0 + Double($0) / 1000 }, shape: [idx50.count],
                            chunkRows: 1024, compression: z)
@@ -146,7 +146,7 @@ enum RobotGenerator {
             let left = Array(joints(ep.x[i], ep.y[i], ep.z[i], ep.psi[i]).prefix(6)) + [1 - ep.grip[i] / 0.08]
             let right: [Double] = [0, -0.96, 1.16, 0, -0.3, 0, 0]
             let q = left + right
-            qpos += q.map { Float($0 + rng.gauss() * 2e-4) }
+            qpos += q.map { Float($0 + rng.noise() * 2e-4) }
             qvel += zip(q, last).map { Float(r == 0 ? 0 : ($0 - $1) * 50) }
             last = q
             // Joint torques carry the wrench (averaged over the 20 ms between frames).
@@ -160,7 +160,7 @@ enum RobotGenerator {
             let leftEffort = (0..<7).map { k in [0.0, 3.1, -1.2, 0, 0.4, 0, 0.2][k] + [0.3, 0.2, 0.1, 0.25, 0.05, 0.1, 0][k] * fw[0]
                 + [0.1, 0.35, 0.2, 0.1, 0.1, 0.05, 0][k] * fw[1] + [0.05, 0.45, 0.3, 0.4, 0.05, 0.2, 0][k] * fw[2]
                 + (k == 5 ? 1.0 : 0.05) * fw[3] }
-            effort += (leftEffort + [0, 3.0, -1.1, 0, 0.4, 0, 0.2]).map { Float($0 + rng.gauss() * 0.02) }
+            effort += (leftEffort + [0, 3.0, -1.1, 0, 0.4, 0, 0.2]).map { Float($0 + rng.noise() * 0.02) }
             action += q.map { Float($0) }
         }
         try w.writeDataset("/observations/qpos", values: qpos, shape: [m, 14], chunkRows: 1024, compression: z)

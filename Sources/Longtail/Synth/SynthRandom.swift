@@ -40,6 +40,16 @@ public struct SynthRandom: Sendable {
         return r * cos(a)
     }
 
+    /// Approximately standard normal, cheaply: the sum of twelve uniforms minus six
+    /// (Irwin–Hall; variance 1, tails cut at ±6σ). For per-sample sensor noise, where
+    /// millions are drawn and log/sin/cos would dominate the generator's time.
+    @inline(__always)
+    public mutating func noise() -> Double {
+        var s = 0.0
+        for _ in 0..<12 { s += Double(next() >> 11) }
+        return s / Double(UInt64(1) << 53) - 6
+    }
+
     /// True with probability `p`.
     public mutating func chance(_ p: Double) -> Bool { uniform() < p }
 

@@ -27,12 +27,9 @@ public struct CDREncoder {
     @inline(__always)
     mutating func put<T: FixedWidthInteger>(_ v: T) {
         align(MemoryLayout<T>.size)
-        // Byte by byte: `append(contentsOf:)` of a raw buffer takes a slow generic path.
-        var x = v
-        for _ in 0..<MemoryLayout<T>.size {
-            bytes.append(UInt8(truncatingIfNeeded: x))
-            x = MemoryLayout<T>.size > 1 ? x >> 8 : 0
-        }
+        // Through a typed byte buffer: appending a raw buffer takes a slow generic path.
+        var x = v.littleEndian
+        withUnsafeBytes(of: &x) { bytes.append(contentsOf: $0.bindMemory(to: UInt8.self)) }
     }
 
     public mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
