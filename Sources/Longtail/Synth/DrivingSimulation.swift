@@ -98,7 +98,7 @@ struct DrivingSimulation {
         case .wrongWay: [rng.uniform(8...15), rng.chance(0.5) ? 1 : -1]
         case .mildBrake: [rng.uniform(-3.0 ... -2.0), rng.uniform(0.5...2.0)]
         case .gentleTurn: [rng.uniform(1.5...2.6), rng.uniform(2...5), rng.chance(0.5) ? 1 : -1]
-        case .sidewalkPedestrian: [rng.chance(0.5) ? 1 : -1, rng.uniform(5.6...7.5), rng.uniform(8...20)]
+        case .sidewalkPedestrian: [rng.chance(0.5) ? 1 : -1, rng.uniform(3.6...4.6), rng.uniform(8...20)]
         case .adjacentTraffic: [Double(rng.int(1...3)), rng.uniform(-1.5...1.5)]
         case .safeLead: [rng.uniform(32...45), rng.uniform(-0.3...0.3)]
         case .cruise: []
