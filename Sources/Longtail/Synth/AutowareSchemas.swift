@@ -3,14 +3,10 @@ import LongtailMCAP
 /// ros2msg schema texts for the driving archive, as Autoware publishes them
 /// (autowarefoundation/autoware_msgs), plus Longtail's weather message.
 public enum AutowareSchemas {
-    static let sep = "\n================================================================================\n"
-    static let header = "MSG: std_msgs/Header\nbuiltin_interfaces/Time stamp\nstring frame_id"
-    static let time = "MSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec"
-    static let vector3 = "MSG: geometry_msgs/Vector3\nfloat64 x\nfloat64 y\nfloat64 z"
-    static let point = "MSG: geometry_msgs/Point\nfloat64 x\nfloat64 y\nfloat64 z"
-    static let quaternion = "MSG: geometry_msgs/Quaternion\nfloat64 x 0\nfloat64 y 0\nfloat64 z 0\nfloat64 w 1"
+    static let header = CommonSchemas.header, time = CommonSchemas.time, vector3 = CommonSchemas.vector3
+    static let point = CommonSchemas.point, quaternion = CommonSchemas.quaternion
 
-    static func join(_ parts: [String]) -> String { parts.joined(separator: sep) }
+    static func join(_ parts: [String]) -> String { CommonSchemas.join(parts[0], Array(parts.dropFirst())) }
 
     /// `autoware_vehicle_msgs/msg/VelocityReport`.
     public static let velocityReport = join(["std_msgs/Header header\nfloat32 longitudinal_velocity\nfloat32 lateral_velocity\nfloat32 heading_rate", header, time])

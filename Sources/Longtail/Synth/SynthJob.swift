@@ -159,10 +159,3 @@ public enum SynthJob {
         n >= 1 << 20 ? "\(InspectReport.fixed(Double(n) / Double(1 << 20), 1)) MiB" : "\(InspectReport.fixed(Double(n) / 1024, 1)) KiB"
     }
 }
-
-@inline(__always)
-func withBytes<R, E: Error>(_ array: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-    var result: Result<R, E>?
-    array.withUnsafeBytes { b in result = Result { () throws(E) -> R in try body(b) } }
-    return try result!.get()
-}

@@ -1,15 +1,18 @@
 /// `ros2msg` schema texts of common ROS 2 messages, as rosbag2 embeds them (root
 /// definition, then each dependency after a `===` line and `MSG:` header).
 public enum CommonSchemas {
-    static let separator = "\n================================================================================\n"
+    /// The line rosbag2 puts between definitions.
+    public static let separator = "\n================================================================================\n"
 
-    static let header = "MSG: std_msgs/Header\nbuiltin_interfaces/Time stamp\nstring frame_id"
-    static let time = "MSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec"
-    static let vector3 = "MSG: geometry_msgs/Vector3\nfloat64 x\nfloat64 y\nfloat64 z"
-    static let quaternion = "MSG: geometry_msgs/Quaternion\nfloat64 x 0\nfloat64 y 0\nfloat64 z 0\nfloat64 w 1"
-    static let point = "MSG: geometry_msgs/Point\nfloat64 x\nfloat64 y\nfloat64 z"
+    /// Dependency blocks (`MSG:` header and body) other schemas reuse.
+    public static let header = "MSG: std_msgs/Header\nbuiltin_interfaces/Time stamp\nstring frame_id"
+    public static let time = "MSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec"
+    public static let vector3 = "MSG: geometry_msgs/Vector3\nfloat64 x\nfloat64 y\nfloat64 z"
+    public static let quaternion = "MSG: geometry_msgs/Quaternion\nfloat64 x 0\nfloat64 y 0\nfloat64 z 0\nfloat64 w 1"
+    public static let point = "MSG: geometry_msgs/Point\nfloat64 x\nfloat64 y\nfloat64 z"
 
-    static func join(_ root: String, _ deps: [String]) -> String {
+    /// A root definition followed by its dependency blocks.
+    public static func join(_ root: String, _ deps: [String]) -> String {
         ([root] + deps).joined(separator: separator)
     }
 
