@@ -11,7 +11,7 @@ import TestSupport
         var o = SynthJob.Options()
         o.out = dir.path
         if kind == "driving" {
-            o.kind = .driving; o.seed = 5; o.duration = 200; o.rareRate = 1
+            o.kind = .driving; o.seed = 5; o.duration = 160; o.rareRate = 1
         } else {
             o.kind = .robot; o.seed = 2; o.episodes = 4
         }
