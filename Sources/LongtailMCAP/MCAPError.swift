@@ -52,6 +52,8 @@ public struct MCAPError: Error, Sendable, Equatable, CustomStringConvertible {
         case io(operation: String, errno: Int32)
         /// A writer was used out of order (e.g. a message after `finish`).
         case writerState(String)
+        /// The consumer stopped reading (pipelined reader); not reported to callers.
+        case cancelled
     }
 
     public var description: String {
@@ -94,6 +96,8 @@ extension MCAPError.Reason: CustomStringConvertible {
             return "\(operation) failed: errno \(errno)"
         case .writerState(let detail):
             return "writer misuse: \(detail)"
+        case .cancelled:
+            return "reading was cancelled"
         }
     }
 }

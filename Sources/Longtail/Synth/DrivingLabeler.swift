@@ -23,7 +23,6 @@ struct DrivingLabeler {
     private var outsideSince: [UInt8: Double] = [:]
     private var cutInDone: Set<UInt8> = []
     private var wasAutonomous = true
-    private var actorClass: [UInt8: AutowareSchemas.ObjectClass] = [:]
 
     init(source: String, t0: Int64) {
         self.source = source
@@ -49,10 +48,39 @@ struct DrivingLabeler {
         labels.append(GroundTruthLabel(source: source, event: event, kind: kind, startNs: ns(start), endNs: ns(end), facts: facts))
     }
 
-    private mutating func emitRun(_ event: String, _ kind: String, _ run: RunTracker.Run?, step: Double? = nil,
-                                  _ facts: (([String: Double]) -> [(String, GroundTruthLabel.Fact)])) {
+    private mutating func emitRun(_ event: String, _ kind: String, _ run: RunTracker.Run?, step: Double? = nil) {
         guard let r = run else { return }
-        emit(event, kind, r.start, r.lastTrue + (step ?? dt), facts(r.facts))
+        emit(event, kind, r.start, r.lastTrue + (step ?? dt), Self.facts(event, r.facts))
+    }
+
+    /// The numeric facts each event reports, in label order.
+    static let factKeys: [String: [String]] = [
+        "hard_brake": ["peak_decel_mps2", "speed_start_mps", "speed_end_mps"],
+        "harsh_acceleration": ["peak_accel_mps2", "speed_start_mps"],
+        "high_lateral_accel": ["peak_lateral_accel_mps2", "speed_mps"],
+        "high_jerk": ["peak_longitudinal_jerk_mps3", "peak_total_jerk_mps3"],
+        "low_ttc": ["min_ttc_s", "min_gap_m", "closing_speed_mps"],
+        "pedestrian_crossing": ["min_distance_ahead_m", "lateral_speed_mps", "ego_speed_mps"],
+        "vulnerable_road_user_close": ["min_lateral_m", "ego_speed_mps"],
+        "wrong_way_actor": ["min_gap_m", "closing_speed_mps"],
+        "heavy_rain": ["peak_precipitation_mm_h", "wiper_level"],
+        "snow": ["peak_precipitation_mm_h", "min_temperature_c"],
+        "fog": ["min_visibility_m"],
+        "low_visibility": ["min_visibility_m"],
+        "icy_road": ["min_temperature_c"],
+    ]
+
+    /// A run's accumulated values as label facts: the event's numeric keys, then the
+    /// text facts derived from them.
+    static func facts(_ event: String, _ f: [String: Double]) -> [(String, GroundTruthLabel.Fact)] {
+        var out: [(String, GroundTruthLabel.Fact)] = factKeys[event, default: []].map { ($0, .number(f[$0]!)) }
+        switch event {
+        case "low_ttc": out.append(("severity", .text(f["min_ttc_s"]! < 0.95 ? "severe" : "warn")))
+        case "vulnerable_road_user_close": out.append(("class", .text(f["cyclist"] == 1 ? "cyclist" : "pedestrian")))
+        case "icy_road": out.append(("systems", .text(["abs", "esc", "tcs"].filter { f[$0] != nil }.joined(separator: "+"))))
+        default: break
+        }
+        return out
     }
 
     mutating func feed(_ s: DrivingTick) {
@@ -60,19 +88,17 @@ struct DrivingLabeler {
         // Ego.
         emitRun("hard_brake", "ego", hardBrake.feed(t, s.a <= -4.0) { f in
             f.keepMin("peak_decel_mps2", s.a); f.keepFirst("speed_start_mps", s.v); f["speed_end_mps"] = s.v
-        }) { f in [("peak_decel_mps2", .number(f["peak_decel_mps2"]!)), ("speed_start_mps", .number(f["speed_start_mps"]!)),
-                   ("speed_end_mps", .number(f["speed_end_mps"]!))] }
+        })
         emitRun("harsh_acceleration", "ego", harshAccel.feed(t, s.a >= 2.5) { f in
             f.keepMax("peak_accel_mps2", s.a); f.keepFirst("speed_start_mps", s.v)
-        }) { f in [("peak_accel_mps2", .number(f["peak_accel_mps2"]!)), ("speed_start_mps", .number(f["speed_start_mps"]!))] }
+        })
         emitRun("high_lateral_accel", "ego", lateral.feed(t, abs(s.lateralAccel) >= 3.0) { f in
             f.keepMax("peak_lateral_accel_mps2", abs(s.lateralAccel)); f.keepFirst("speed_mps", s.v)
-        }) { f in [("peak_lateral_accel_mps2", .number(f["peak_lateral_accel_mps2"]!)), ("speed_mps", .number(f["speed_mps"]!))] }
+        })
         let totalJerk = (s.jerk * s.jerk + s.lateralJerk * s.lateralJerk).squareRoot()
         emitRun("high_jerk", "ego", jerk.feed(t, abs(s.jerk) >= 4.13 || totalJerk >= 8.37) { f in
             f.keepMax("peak_longitudinal_jerk_mps3", abs(s.jerk)); f.keepMax("peak_total_jerk_mps3", totalJerk)
-        }) { f in [("peak_longitudinal_jerk_mps3", .number(f["peak_longitudinal_jerk_mps3"]!)),
-                   ("peak_total_jerk_mps3", .number(f["peak_total_jerk_mps3"]!))] }
+        })
         for (sign, closed) in [(1.0, yawPositive.feed(t, s.yawRate >= 0.3 && s.v >= 8) { f in
                                     f.keepMax("peak", abs(s.yawRate)); f.keepFirst("speed", s.v) }),
                                (-1.0, yawNegative.feed(t, s.yawRate <= -0.3 && s.v >= 8) { f in
@@ -91,7 +117,6 @@ struct DrivingLabeler {
         var present: Set<UInt8> = []
         for a in s.actors {
             present.insert(a.id)
-            actorClass[a.id] = a.cls
             let gap = a.gap(egoFront: front)
             let closing = s.v - a.vx
             let isVehicle = a.cls != .pedestrian && a.cls != .bicycle
@@ -100,9 +125,7 @@ struct DrivingLabeler {
             var tr = ttc[a.id] ?? RunTracker(minDuration: 0.2, mergeGap: 0.2, step: dt)
             emitRun("low_ttc", "actor", tr.feed(t, inPath && ttcValue < 1.5 && s.v > 5) { f in
                 f.keepMin("min_ttc_s", ttcValue); f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
-            }) { f in [("min_ttc_s", .number(f["min_ttc_s"]!)), ("min_gap_m", .number(f["min_gap_m"]!)),
-                       ("closing_speed_mps", .number(f["closing_speed_mps"]!)),
-                       ("severity", .text(f["min_ttc_s"]! < 0.95 ? "severe" : "warn"))] }
+            })
             ttc[a.id] = tr
 
             // Cut-in: from outside ±1.8 m to inside ±0.375 m, ahead, closer than the RSS distance.
@@ -120,23 +143,21 @@ struct DrivingLabeler {
             let crossingNow = a.cls == .pedestrian && gap > 0 && gap <= 10 && abs(a.y) <= 5 && a.y * a.vy < 0 && abs(a.vy) > 0.3
             emitRun("pedestrian_crossing", "actor", cr.feed(t, crossingNow) { f in
                 f.keepMin("min_distance_ahead_m", gap); f.keepMax("lateral_speed_mps", abs(a.vy)); f.keepFirst("ego_speed_mps", s.v)
-            }) { f in [("min_distance_ahead_m", .number(f["min_distance_ahead_m"]!)),
-                       ("lateral_speed_mps", .number(f["lateral_speed_mps"]!)), ("ego_speed_mps", .number(f["ego_speed_mps"]!))] }
+            })
             crossing[a.id] = cr
 
             var vr = vru[a.id] ?? RunTracker(minDuration: 0.2, mergeGap: 0.3, step: dt)
             let alongside = a.x >= -1.0 && a.x <= front + 5
             emitRun("vulnerable_road_user_close", "actor", vr.feed(t, !isVehicle && abs(a.y) < 2 && alongside && s.v > 8) { f in
-                f.keepMin("min_lateral_m", abs(a.y)); f.keepMax("ego_speed_mps", s.v)
-            }) { f in [("min_lateral_m", .number(f["min_lateral_m"]!)), ("ego_speed_mps", .number(f["ego_speed_mps"]!)),
-                       ("class", .text(a.cls == .bicycle ? "cyclist" : "pedestrian"))] }
+                f.keepMin("min_lateral_m", abs(a.y)); f.keepMax("ego_speed_mps", s.v); f.keepFirst("cyclist", a.cls == .bicycle ? 1 : 0)
+            })
             vru[a.id] = vr
 
             var ww = wrongWay[a.id] ?? RunTracker(minDuration: 0.5, mergeGap: 0.3, step: dt)
             let opposite = cos(a.heading) < cos(150 * Double.pi / 180)
             emitRun("wrong_way_actor", "actor", ww.feed(t, isVehicle && opposite && gap > 0 && abs(a.y) < 5.25 && closing > 0) { f in
                 f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
-            }) { f in [("min_gap_m", .number(f["min_gap_m"]!)), ("closing_speed_mps", .number(f["closing_speed_mps"]!))] }
+            })
             wrongWay[a.id] = ww
         }
         for id in Array(ttc.keys) where !present.contains(id) { flushActor(id) }
@@ -150,26 +171,21 @@ struct DrivingLabeler {
         let wipersLong = (wiperHighSince.map { second - $0 >= 10 }) ?? false
         emitRun("heavy_rain", "weather", heavyRain.feed(second, w.precipitation >= 7.6 || wipersLong) { f in
             f.keepMax("peak_precipitation_mm_h", w.precipitation); f.keepMax("wiper_level", Double(w.wiper))
-        }, step: 1) { f in [("peak_precipitation_mm_h", .number(f["peak_precipitation_mm_h"]!)),
-                            ("wiper_level", .number(f["wiper_level"]!))] }
+        }, step: 1)
         emitRun("snow", "weather", snow.feed(second, w.precipitation > 0.2 && w.temperature <= 1) { f in
             f.keepMax("peak_precipitation_mm_h", w.precipitation); f.keepMin("min_temperature_c", w.temperature)
-        }, step: 1) { f in [("peak_precipitation_mm_h", .number(f["peak_precipitation_mm_h"]!)),
-                            ("min_temperature_c", .number(f["min_temperature_c"]!))] }
+        }, step: 1)
         emitRun("fog", "weather", fog.feed(second, w.visibility < 200) { f in f.keepMin("min_visibility_m", w.visibility) },
-                step: 1) { f in [("min_visibility_m", .number(f["min_visibility_m"]!))] }
+                step: 1)
         emitRun("low_visibility", "weather", lowVisibility.feed(second, w.visibility >= 200 && w.visibility < 1000) { f in
             f.keepMin("min_visibility_m", w.visibility)
-        }, step: 1) { f in [("min_visibility_m", .number(f["min_visibility_m"]!))] }
+        }, step: 1)
         emitRun("icy_road", "weather", icy.feed(second, w.temperature <= 3 && (w.abs || w.esc || w.tcs)) { f in
             f.keepMin("min_temperature_c", w.temperature)
             if w.abs { f["abs"] = 1 }
             if w.esc { f["esc"] = 1 }
             if w.tcs { f["tcs"] = 1 }
-        }, step: 1) { f in
-            [("min_temperature_c", .number(f["min_temperature_c"]!)),
-             ("systems", .text(["abs", "esc", "tcs"].filter { f[$0] != nil }.joined(separator: "+")))]
-        }
+        }, step: 1)
     }
 
     private mutating func closeYawRun(sign: Double, _ r: RunTracker.Run) {
@@ -188,28 +204,11 @@ struct DrivingLabeler {
     }
 
     private mutating func flushActor(_ id: UInt8) {
-        if var tr = ttc.removeValue(forKey: id), let r = tr.flush() {
-            emit("low_ttc", "actor", r.start, r.lastTrue + dt,
-                 [("min_ttc_s", .number(r.facts["min_ttc_s"]!)), ("min_gap_m", .number(r.facts["min_gap_m"]!)),
-                  ("closing_speed_mps", .number(r.facts["closing_speed_mps"]!)),
-                  ("severity", .text(r.facts["min_ttc_s"]! < 0.95 ? "severe" : "warn"))])
-        }
-        if var cr = crossing.removeValue(forKey: id), let r = cr.flush() {
-            emit("pedestrian_crossing", "actor", r.start, r.lastTrue + dt,
-                 [("min_distance_ahead_m", .number(r.facts["min_distance_ahead_m"]!)),
-                  ("lateral_speed_mps", .number(r.facts["lateral_speed_mps"]!)), ("ego_speed_mps", .number(r.facts["ego_speed_mps"]!))])
-        }
-        if var vr = vru.removeValue(forKey: id), let r = vr.flush() {
-            emit("vulnerable_road_user_close", "actor", r.start, r.lastTrue + dt,
-                 [("min_lateral_m", .number(r.facts["min_lateral_m"]!)), ("ego_speed_mps", .number(r.facts["ego_speed_mps"]!)),
-                  ("class", .text(actorClass[id] == .bicycle ? "cyclist" : "pedestrian"))])
-        }
-        if var ww = wrongWay.removeValue(forKey: id), let r = ww.flush() {
-            emit("wrong_way_actor", "actor", r.start, r.lastTrue + dt,
-                 [("min_gap_m", .number(r.facts["min_gap_m"]!)), ("closing_speed_mps", .number(r.facts["closing_speed_mps"]!))])
-        }
+        if var tr = ttc.removeValue(forKey: id) { emitRun("low_ttc", "actor", tr.flush()) }
+        if var cr = crossing.removeValue(forKey: id) { emitRun("pedestrian_crossing", "actor", cr.flush()) }
+        if var vr = vru.removeValue(forKey: id) { emitRun("vulnerable_road_user_close", "actor", vr.flush()) }
+        if var ww = wrongWay.removeValue(forKey: id) { emitRun("wrong_way_actor", "actor", ww.flush()) }
         outsideSince[id] = nil
-        actorClass[id] = nil
     }
 
     /// RSS minimum safe longitudinal distance (ρ = 0.75 s, a_max = 3 m/s², braking 6 m/s²).
@@ -222,14 +221,10 @@ struct DrivingLabeler {
     /// Closes every open run at the end of the file and returns the labels in time order.
     mutating func finish(at t: Double) -> [GroundTruthLabel] {
         for id in Array(ttc.keys) { flushActor(id) }
-        emitRun("hard_brake", "ego", hardBrake.flush()) { f in [("peak_decel_mps2", .number(f["peak_decel_mps2"]!)),
-            ("speed_start_mps", .number(f["speed_start_mps"]!)), ("speed_end_mps", .number(f["speed_end_mps"]!))] }
-        emitRun("harsh_acceleration", "ego", harshAccel.flush()) { f in [("peak_accel_mps2", .number(f["peak_accel_mps2"]!)),
-            ("speed_start_mps", .number(f["speed_start_mps"]!))] }
-        emitRun("high_lateral_accel", "ego", lateral.flush()) { f in [("peak_lateral_accel_mps2", .number(f["peak_lateral_accel_mps2"]!)),
-            ("speed_mps", .number(f["speed_mps"]!))] }
-        emitRun("high_jerk", "ego", jerk.flush()) { f in [("peak_longitudinal_jerk_mps3", .number(f["peak_longitudinal_jerk_mps3"]!)),
-            ("peak_total_jerk_mps3", .number(f["peak_total_jerk_mps3"]!))] }
+        emitRun("hard_brake", "ego", hardBrake.flush())
+        emitRun("harsh_acceleration", "ego", harshAccel.flush())
+        emitRun("high_lateral_accel", "ego", lateral.flush())
+        emitRun("high_jerk", "ego", jerk.flush())
         weatherStep(t.rounded(.down) + 100, Weather())   // clear weather closes any open weather run
         // A total order (not only start and event): actors are tracked in dictionaries, whose
         // iteration order changes from run to run.

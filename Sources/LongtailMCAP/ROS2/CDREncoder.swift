@@ -20,9 +20,6 @@ public struct CDREncoder {
         for _ in 0..<pad { bytes.append(0) }
     }
 
-    /// Appends raw bytes (fast path for strings and byte arrays).
-    @inline(__always)
-    mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
 
     @inline(__always)
     mutating func put<T: FixedWidthInteger>(_ v: T) {

@@ -100,7 +100,7 @@ public enum MCAPPipelinedReader {
                 }
                 let h = try ChunkHeader.parse(body: raw.body, offset: raw.offset)
                 guard let buffer = shared.buffer() else {
-                    throw MCAPError(.writerState("reader cancelled"), offset: raw.offset)
+                    throw MCAPError(.cancelled, offset: raw.offset)
                 }
                 do throws(MCAPError) {
                     try ChunkExpansion.decompress(h, into: buffer, using: decompressor, options: options, offset: raw.offset)

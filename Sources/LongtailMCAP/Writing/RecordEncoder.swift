@@ -8,7 +8,6 @@ struct RecordEncoder {
     mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
     mutating func string(_ s: String) { u32(UInt32(s.utf8.count)); bytes.append(contentsOf: s.utf8) }
     mutating func bytes32(_ b: [UInt8]) { u32(UInt32(b.count)); bytes.append(contentsOf: b) }
-    mutating func raw(_ b: UnsafeRawBufferPointer) { bytes.append(contentsOf: b) }
 
     mutating func stringMap(_ m: [(String, String)]) {
         var inner = RecordEncoder()
