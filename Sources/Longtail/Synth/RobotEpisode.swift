@@ -87,6 +87,12 @@ struct RobotEpisode {
 
     // MARK: primitives
 
+    /// Closes a primitive that began at `start`: its ground-truth event and its action segment.
+    private mutating func record(_ name: String, from start: Double, _ facts: [(String, GroundTruthLabel.Fact)], _ text: String) {
+        events.append((name, start, now, facts, text))
+        segments.append((name, start, now))
+    }
+
     mutating func insert() {
         let speed = rng.uniform(0.015...0.03), searchForce = rng.uniform(6...14), searchTime = rng.uniform(0.8...2.0)
         let depth = rng.uniform(0.0075...0.015), spike = rng.uniform(22...40)
@@ -121,11 +127,8 @@ struct RobotEpisode {
         for i in 0..<25 { push(px, py, cz - depth, psi.last!, grip.last!, (0, 0, -(sliding + (spike - sliding) * Double(i) / 24))) }
         for i in 0..<60 { push(px, py, cz - depth, psi.last!, grip.last!, (0, 0, -(spike + (5 - spike) * Double(i) / 59))) }
         for _ in 0..<200 { push(px, py, cz - depth, psi.last!, grip.last!, (0, 0, -5)) }
-        let end = now
-        events.append(("insert", start, end, [("search_force_n", .number(searchForce)), ("peak_axial_force_n", .number(spike)),
-                                             ("insertion_depth_mm", .number(depth * 1000)), ("search_duration_s", .number(searchTime))],
-                       "insert the peg into the hole"))
-        segments.append(("insert", start, end))
+        record("insert", from: start, [("search_force_n", .number(searchForce)), ("peak_axial_force_n", .number(spike)),
+                                             ("insertion_depth_mm", .number(depth * 1000)), ("search_duration_s", .number(searchTime))], "insert the peg into the hole")
         // release: the press fades as the gripper opens
         let g0 = grip.last!
         for i in 1...400 { push(px, py, cz - depth, psi.last!, g0 + (0.08 - g0) * Self.minJerk(Double(i) / 400), (0, 0, -5 * (1 - Double(i) / 400))) }
@@ -145,10 +148,8 @@ struct RobotEpisode {
         let free = Int(rng.uniform(0.5...1.0) * Self.rate)
         let z2 = z.last!
         for i in 1...free { push(cx, cy, z2 + speed * Double(i) / Self.rate, psi.last!, grip.last!, (0, 0, 1.0)) }
-        let end = now
-        events.append(("extract", start, end, [("peak_tensile_force_n", .number(peak)), ("breakaway_drop_n", .number(peak - 1)),
-                                              ("extraction_distance_mm", .number((z.last! - cz) * 1000))], "pull the part out"))
-        segments.append(("extract", start, end))
+        record("extract", from: start, [("peak_tensile_force_n", .number(peak)), ("breakaway_drop_n", .number(peak - 1)),
+                                              ("extraction_distance_mm", .number((z.last! - cz) * 1000))], "pull the part out")
     }
 
     mutating func pull() {
@@ -163,10 +164,7 @@ struct RobotEpisode {
             // moving along base −x (tool −x); the drawer resists along +x
             push(cx - speed * s, cy, cz, psi.last!, grip.last!, (ramp * (force + 0.8 * sin(2 * .pi * 3 * s)), 0, 0))
         }
-        let end = now
-        events.append(("pull", start, end, [("mean_opposing_force_n", .number(force)), ("distance_mm", .number(speed * duration * 1000))],
-                       "pull the drawer open"))
-        segments.append(("pull", start, end))
+        record("pull", from: start, [("mean_opposing_force_n", .number(force)), ("distance_mm", .number(speed * duration * 1000))], "pull the drawer open")
         gripper(to: 0.08, seconds: 0.3)
     }
 
@@ -182,9 +180,7 @@ struct RobotEpisode {
             push(cx + speed * s, cy, cz, psi.last!, grip.last!, (-(force + 1.0 * sin(2 * .pi * 2 * s)), 0, 0))
         }
         for i in 1...100 { push(x.last!, cy, cz, psi.last!, grip.last!, (-force * (1 - Double(i) / 100), 0, 0)) }
-        let end = now
-        events.append(("push", start, end, [("mean_force_n", .number(force)), ("distance_mm", .number(distance * 1000))], "push the block"))
-        segments.append(("push", start, end))
+        record("push", from: start, [("mean_force_n", .number(force)), ("distance_mm", .number(distance * 1000))], "push the block")
     }
 
     mutating func twist() {
@@ -200,10 +196,7 @@ struct RobotEpisode {
             push(x.last!, y.last!, z.last!, p0 + angle * Self.minJerk(s), grip.last!, (0, 0, -0.5),
                  (0, 0, -(angle > 0 ? 1 : -1) * torque * ramp))
         }
-        let end = now
-        events.append(("twist", start, end, [("rotation_deg", .number(abs(angle) * 180 / .pi)), ("peak_torque_nm", .number(torque))],
-                       "turn the knob"))
-        segments.append(("twist", start, end))
+        record("twist", from: start, [("rotation_deg", .number(abs(angle) * 180 / .pi)), ("peak_torque_nm", .number(torque))], "turn the knob")
         gripper(to: 0.08, seconds: 0.3)
     }
 
