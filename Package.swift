@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries. Each module map points at a shim header; providers tell
@@ -25,7 +26,7 @@ let package = Package(
         .target(name: "LongtailCore"),
         .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CDeflate"]),
         .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5", "CZstd"]),
-        .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5"]),
+        .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5", "TOMLKit"]),
         .executableTarget(
             name: "longtail",
             dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -13,7 +13,7 @@ struct LongtailCLI: ParsableCommand {
         Exit codes: 0 success, 1 failure, 2 usage error, 3 finished with warnings \
         (for example channels that could not be decoded).
         """,
-        subcommands: [InspectCommand.self, CatCommand.self, SynthCommand.self]
+        subcommands: [ScanCommand.self, EvalCommand.self, ProfilesCommand.self, InspectCommand.self, CatCommand.self, SynthCommand.self]
     )
 
     static func main() {
@@ -63,6 +63,7 @@ protocol OutcomeCommand: ParsableCommand {
 struct CLIFailure: Error {
     var message: String
     init(_ error: any Error) { message = String(describing: error) }
+    init(message: String) { self.message = message }
 }
 
 /// Writes to stdout through a buffer; a closed pipe (e.g. `| head`) ends quietly.

@@ -1,3 +1,5 @@
+import LongtailCore
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -51,21 +51,23 @@ struct DrivingSimulation {
             guard t + length + 2 < duration else { break }
             scenes.append(Scene(kind: kind, start: t, duration: length, p: Self.parameters(of: kind, &rng)))
             t += length + rng.uniform(2...(4 + 20 * (1 - min(max(rareRate, 0), 1))))
-            eventTurn = rng.chance(max(0.3, min(0.9, 0.5 + rareRate)))
+            // Rare-rate 1: nine scenes in ten are events; 0.05: one in twenty-two.
+            eventTurn = rng.chance(max(0.02, min(0.9, 0.9 * rareRate)))
         }
         // Weather: episodes of minutes in long files, shorter in short ones; every event class
         // first (shuffled), then any kind, distractors included.
         let weatherEvents: [WeatherKind] = [.heavyRain, .snow, .fog, .mist, .icyRoad]
         var kinds = weatherEvents
         for i in stride(from: kinds.count - 1, to: 0, by: -1) { kinds.swapAt(i, rng.int(0...i)) }
-        let episodeLength = max(12, min(240, duration / 12))
+        let episodeLength = max(12, min(240, duration / 12) * (0.25 + 0.75 * min(max(rareRate, 0), 1)))
         var w = rng.uniform(2...6)
         while w + episodeLength < duration - 2 {
             let kind = kinds.isEmpty ? rng.pick(WeatherKind.allCases) : kinds.removeFirst()
             let length = episodeLength * rng.uniform(0.7...1.0)
             weatherEpisodes.append(WeatherEpisode(kind: kind, start: w.rounded(.down), duration: length.rounded(.down),
                                                   p: (0..<4).map { _ in rng.uniform() }))
-            w += length + episodeLength * rng.uniform(0.2...0.8)
+            // Fair weather between episodes: longer as events get rarer.
+            w += length + episodeLength * rng.uniform(0.2...0.8) * (1 + 40 * (1 - min(max(rareRate, 0), 1)))
         }
     }
 

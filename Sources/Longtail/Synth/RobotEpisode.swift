@@ -150,6 +150,7 @@ struct RobotEpisode {
         for i in 1...free { push(cx, cy, z2 + speed * Double(i) / Self.rate, psi.last!, grip.last!, (0, 0, 1.0)) }
         record("extract", from: start, [("peak_tensile_force_n", .number(peak)), ("breakaway_drop_n", .number(peak - 1)),
                                               ("extraction_distance_mm", .number((z.last! - cz) * 1000))], "pull the part out")
+        gripper(to: 0.08, seconds: 0.3)   // put the part down
     }
 
     mutating func pull() {

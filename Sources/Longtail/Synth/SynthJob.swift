@@ -155,7 +155,7 @@ public enum SynthJob {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    static func formatBytes(_ n: UInt64) -> String {
+    public static func formatBytes(_ n: UInt64) -> String {
         n >= 1 << 20 ? "\(InspectReport.fixed(Double(n) / Double(1 << 20), 1)) MiB" : "\(InspectReport.fixed(Double(n) / 1024, 1)) KiB"
     }
 }

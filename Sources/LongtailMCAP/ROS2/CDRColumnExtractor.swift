@@ -13,6 +13,10 @@ public final class CDRColumnExtractor {
         case run(ROS2Primitive, slot: Int, count: Int)
         /// `count` consecutive primitives appended to ragged columns `column..<column+count`.
         case raggedRun(ROS2Primitive, column: Int, count: Int)
+        /// `count` consecutive primitives nobody asked for: aligned and stepped over.
+        case skipRun(ROS2Primitive, count: Int)
+        /// A sequence of primitives nobody asked for.
+        case skipSequence(ROS2Primitive)
         case skipStrings(count: Int)
         case skipWStrings(count: Int)
         /// The single padding byte of an empty message.
@@ -35,9 +39,12 @@ public final class CDRColumnExtractor {
     /// Each program's range in `ops`; program 0 is the root message.
     let ranges: [Range<Int>]
 
-    /// Compiles the extractor for `plan`.
-    public init(plan: CDRPlan) {
+    /// Compiles the extractor for `plan`. With `keeping`, only the fields it accepts (by
+    /// column name, e.g. `twist.linear.x` or `objects[*].shape.dimensions.x`) become
+    /// columns; the others are stepped over without being converted.
+    public init(plan: CDRPlan, keeping: ((String) -> Bool)? = nil) {
         var builder = Builder(plan: plan)
+        builder.keep = keeping
         let root = builder.compile(layout: 0, prefix: "", ragged: false)
         builder.programs[0] = root
         scalarNames = builder.scalarNames
@@ -101,6 +108,16 @@ public final class CDRColumnExtractor {
                 let start = c.base.baseAddress! + c.position
                 for i in 0..<count { ragged?.append(column + i, Self.value(p, start + i * p.size, c.bigEndian)) }
                 c.position += p.size * count
+            case .skipRun(let p, let count):
+                c.align(p.size)
+                try c.check(p.size * count)
+                c.position += p.size * count
+            case .skipSequence(let p):
+                let n = try c.count(minSize: p.size)
+                if n == 0 { continue }
+                c.align(p.size)
+                try c.check(p.size * n)
+                c.position += p.size * n
             case .skipStrings(let count):
                 for _ in 0..<count {
                     let n = Int(try c.load(UInt32.self))
@@ -183,10 +200,32 @@ public final class CDRColumnExtractor {
         var scalarNames: [String] = []
         var raggedNames: [String] = []
         var programs: [[Op]] = [[]]
+        var keep: ((String) -> Bool)?
 
         init(plan: CDRPlan) { self.plan = plan }
 
         mutating func emitPrimitives(_ p: ROS2Primitive, names: [String], ragged: Bool, into ops: inout [Op]) {
+            if let keep, names.contains(where: { !keep($0) }) {
+                // Split into kept and skipped stretches, in order.
+                var i = 0
+                while i < names.count {
+                    let kept = keep(names[i])
+                    var j = i + 1
+                    while j < names.count && keep(names[j]) == kept { j += 1 }
+                    if kept {
+                        let saved = self.keep
+                        self.keep = nil
+                        emitPrimitives(p, names: Array(names[i..<j]), ragged: ragged, into: &ops)
+                        self.keep = saved
+                    } else if case .skipRun(let q, let n)? = ops.last, q == p {
+                        ops[ops.count - 1] = .skipRun(p, count: n + j - i)
+                    } else {
+                        ops.append(.skipRun(p, count: j - i))
+                    }
+                    i = j
+                }
+                return
+            }
             if ragged {
                 let col = raggedNames.count
                 raggedNames += names
@@ -232,8 +271,12 @@ public final class CDRColumnExtractor {
                 case .bounded, .unbounded:
                     switch f.base {
                     case .primitive(let p):
-                        ops.append(.sequence(p, column: raggedNames.count))
-                        raggedNames.append("\(name)[*]")
+                        if let keep, !keep("\(name)[*]") {
+                            ops.append(.skipSequence(p))
+                        } else {
+                            ops.append(.sequence(p, column: raggedNames.count))
+                            raggedNames.append("\(name)[*]")
+                        }
                     case .string: ops.append(.sequenceOfStrings)
                     case .wstring: ops.append(.sequenceOfWStrings)
                     case .structure(let s):

@@ -1,0 +1,200 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LongtailCore
+import LongtailMCAP
+
+/// Scans one MCAP file with a profile: decodes only the fields the profile maps, straight
+/// into columns, and feeds the scan engine. Streams: memory stays bounded.
+struct MCAPScanner {
+    /// What one channel feeds: profile signals (each from its input columns) and/or actor lists.
+    final class ChannelFeed {
+        let extractor: CDRColumnExtractor
+        let block: ColumnBlock
+        let ragged: RaggedColumns?
+        /// (signal index in the profile, its input column indexes, its arithmetic).
+        var signals: [(Int, [Int], Combiner)] = []
+        /// Stamp columns (sec, nanosec), when the profile asks for header times.
+        var stamp: (Int, Int)?
+        var actors: ActorColumns?
+        init(_ x: CDRColumnExtractor) {
+            extractor = x
+            block = ColumnBlock(names: x.scalarNames, capacity: 1)
+            ragged = x.raggedNames.isEmpty ? nil : RaggedColumns(names: x.raggedNames)
+        }
+    }
+
+    /// Ragged column indexes of the actor attributes.
+    struct ActorColumns {
+        var id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?, length: Int?
+    }
+
+    let profile: Profile
+    let path: String
+
+    /// `*` matches any run of characters.
+    static func matches(_ pattern: String, _ topic: String) -> Bool {
+        guard pattern.contains("*") else { return pattern == topic }
+        return fnmatch(pattern, topic, 0) == 0
+    }
+
+    func scan(dryRun: Bool = false) throws(MCAPError) -> SourceScan {
+        var scan = SourceScan(source: path)
+        var schemas: [UInt16: Schema] = [:]
+        var feeds = [ChannelFeed?](repeating: nil, count: 65536)
+        var seen = Set<UInt16>()
+        var found: [String: String] = [:]
+        var actorsFound = false
+        let engine = ScanEngine(profile: profile, source: path)
+        var lastDrain: UInt64 = 0
+
+        func makeFeed(_ c: Channel) {
+            let wanted = profile.signals.enumerated().filter { Self.matches($0.element.topic ?? "\u{0}", c.topic) }
+            let actorSpec = profile.actors.flatMap { Self.matches($0.topic, c.topic) ? $0 : nil }
+            guard !wanted.isEmpty || actorSpec != nil else { return }
+            guard c.messageEncoding == "cdr", let s = schemas[c.schemaID], s.encoding == "ros2msg" else {
+                scan.warnings.append("topic \(c.topic): encoding \(c.messageEncoding) with schema \(schemas[c.schemaID]?.encoding ?? "none") is not ROS 2 CDR; its signals are skipped")
+                return
+            }
+            let plan: CDRPlan
+            do throws(ROS2SchemaError) {
+                plan = try CDRPlan(ros2msgNamed: s.name, text: String(decoding: s.data, as: UTF8.self))
+            } catch {
+                scan.warnings.append("topic \(c.topic): schema \(s.name) does not parse (\(error)); its signals are skipped")
+                return
+            }
+            var names = Set<String>()
+            for (_, spec) in wanted {
+                names.formUnion(spec.fieldList)
+                if let st = spec.stamp { names.insert(st + ".sec"); names.insert(st + ".nanosec") }
+            }
+            if let a = actorSpec {
+                names.formUnion(a.fieldList)
+                if let st = a.stamp { names.insert(st + ".sec"); names.insert(st + ".nanosec") }
+            }
+            let x = CDRColumnExtractor(plan: plan, keeping: { names.contains($0) })
+            let feed = ChannelFeed(x)
+            let scalar = Dictionary(x.scalarNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            let raggedIndex = Dictionary(x.raggedNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            for (i, spec) in wanted {
+                let cols = spec.fieldList.map { scalar[$0] }
+                if let bad = zip(spec.fieldList, cols).first(where: { $0.1 == nil }) {
+                    scan.warnings.append("signal \(spec.name): topic \(c.topic) (\(s.name)) has no field '\(bad.0)'")
+                    continue
+                }
+                if let st = spec.stamp {
+                    guard let sec = scalar[st + ".sec"], let nsec = scalar[st + ".nanosec"] else {
+                        scan.warnings.append("signal \(spec.name): topic \(c.topic) has no stamp '\(st)'; using log time")
+                        feed.signals.append((i, cols.map { $0! }, spec.combiner()))
+                        found[spec.name] = "\(c.topic) \(spec.fieldList.joined(separator: ","))"
+                        continue
+                    }
+                    feed.stamp = (sec, nsec)
+                }
+                feed.signals.append((i, cols.map { $0! }, spec.combiner()))
+                found[spec.name] = "\(c.topic) \(spec.fieldList.joined(separator: ","))"
+            }
+            if let a = actorSpec {
+                func col(_ f: String?) -> Int?? { f.map { raggedIndex[$0] } }
+                let required = [a.id, a.x, a.y, a.vx]
+                if let miss = required.first(where: { raggedIndex[$0] == nil }) {
+                    scan.warnings.append("actors: topic \(c.topic) (\(s.name)) has no sequence field '\(miss)'")
+                } else {
+                    let orientation = a.orientation?.compactMap { raggedIndex[$0] }
+                    feed.actors = ActorColumns(id: raggedIndex[a.id]!, cls: a.class.flatMap { raggedIndex[$0] }, x: raggedIndex[a.x]!,
+                                               y: raggedIndex[a.y]!, vx: raggedIndex[a.vx]!, vy: a.vy.flatMap { raggedIndex[$0] },
+                                               orientation: orientation?.count == 4 ? orientation : nil,
+                                               length: a.length.flatMap { raggedIndex[$0] })
+                    if let st = a.stamp, let sec = scalar[st + ".sec"], let nsec = scalar[st + ".nanosec"] { feed.stamp = (sec, nsec) }
+                    actorsFound = true
+                    found["actors"] = c.topic
+                }
+            }
+            if !feed.signals.isEmpty || feed.actors != nil { feeds[Int(c.id)] = feed }
+        }
+
+        func handle(_ raw: RawRecord) throws(MCAPError) {
+            switch raw.opcode {
+            case Opcode.message:
+                let m = try raw.messageView()
+                scan.messages += 1
+                guard let feed = feeds[Int(m.channelID)] else { return }
+                if dryRun { return }
+                scan.bytes += UInt64(m.data.count)
+                do throws(CDRError) {
+                    try feed.extractor.extract(m.data, timestamp: Int64(m.logTime), into: feed.block, ragged: feed.ragged)
+                } catch {
+                    throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
+                                    offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
+                }
+                let block = feed.block
+                var t = Int64(m.logTime)
+                if let (s, n) = feed.stamp { t = Int64(block.column(s)[0]) * 1_000_000_000 + Int64(block.column(n)[0]) }
+                for (signal, cols, combiner) in feed.signals {
+                    engine.add(signal: signal, t, combiner.value { block.column(cols[$0])[0] })
+                }
+                block.reset()
+                if let a = feed.actors, let r = feed.ragged {
+                    engine.add(actorsAt: t, actors(a, r))
+                    r.reset()
+                }
+                if t > lastDrain &+ 200_000_000 { engine.drain(final: false); lastDrain = UInt64(max(0, t)) }
+            case Opcode.schema:
+                if case .schema(let s) = try raw.parse() { schemas[s.id] = s }
+            case Opcode.channel:
+                if case .channel(let c) = try raw.parse(), !seen.contains(c.id) {
+                    seen.insert(c.id)
+                    makeFeed(c)
+                }
+            default: break
+            }
+        }
+        try MCAPStreamReader.forEachRecord(inFile: path, handle)
+        scan.found = found
+        var have = Set(found.keys)
+        if actorsFound { have.insert("actors") }
+        scan.missing = (profile.signals.map(\.name) + (profile.actors != nil ? ["actors"] : [])).filter { !have.contains($0) }
+        if dryRun {
+            scan.disabled = profile.domain == .driving ? DrivingDetector.disabled(available: have) : RobotDetector.disabled(available: have)
+            return scan
+        }
+        engine.finish(into: &scan, available: have)
+        return scan
+    }
+
+    /// One message's actor list from the ragged columns.
+    func actors(_ a: ActorColumns, _ r: RaggedColumns) -> [ActorObservation] {
+        let spec = profile.actors!
+        let ids = r.row(0, column: a.id), xs = r.row(0, column: a.x), ys = r.row(0, column: a.y), vxs = r.row(0, column: a.vx)
+        let n = ids.count
+        guard xs.count == n, ys.count == n, vxs.count == n else { return [] }
+        let cls = a.cls.map { r.row(0, column: $0) }
+        let vys = a.vy.map { r.row(0, column: $0) }
+        let lengths = a.length.map { r.row(0, column: $0) }
+        let q = a.orientation.map { $0.map { r.row(0, column: $0) } }
+        var out: [ActorObservation] = []
+        out.reserveCapacity(n)
+        let classes = spec.classes ?? [:]
+        let base = xs.startIndex
+        for i in 0..<n {
+            func at(_ s: ArraySlice<Double>?) -> Double? { guard let s, s.count == n else { return nil }; return s[s.startIndex + i] }
+            var heading = 0.0
+            if let q, q.allSatisfy({ $0.count == n }) {
+                let x = q[0][q[0].startIndex + i], y = q[1][q[1].startIndex + i], z = q[2][q[2].startIndex + i], w = q[3][q[3].startIndex + i]
+                heading = atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
+            }
+            var vx = vxs[base + i], vy = at(vys) ?? 0
+            switch spec.velocityFrame ?? "ego" {
+            case "object":
+                let c = cos(heading), s = sin(heading)
+                (vx, vy) = (vx * c - vy * s, vx * s + vy * c)
+            default: break   // "ego"; "relative" is made absolute by the engine, which knows the ego speed
+            }
+            let clsName = at(cls).flatMap { classes[SignalSpec.key($0)] } ?? "unknown"
+            out.append(ActorObservation(id: Int(ids[ids.startIndex + i]), cls: ActorClass(rawValue: clsName) ?? .unknown,
+                                        x: xs[base + i], y: ys[ys.startIndex + i], vx: vx, vy: vy, heading: heading,
+                                        length: at(lengths) ?? 0))
+        }
+        return out
+    }
+}

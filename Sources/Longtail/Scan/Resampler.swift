@@ -1,0 +1,128 @@
+/// A stretch where a signal had no samples for longer than its allowed gap: ticks inside
+/// it are missing (NaN), never interpolated.
+public struct SignalGap: Sendable, Equatable {
+    public var signal: String
+    public var startNs: Int64
+    public var endNs: Int64
+}
+
+/// The samples of one canonical signal waiting to be resampled.
+struct SignalQueue {
+    let name: String
+    let isState: Bool
+    let maxGapNs: Int64
+    let unwrap: Bool
+    var times: [Int64] = []
+    var values: [Float] = []
+    var head = 0
+    var gaps: [SignalGap] = []
+    var lastTime: Int64?
+    var lastRaw: Double = .nan
+    var turns: Double = 0
+    var outOfOrder = 0
+
+    init(_ spec: SignalSpec) {
+        name = spec.name
+        isState = spec.isState
+        maxGapNs = Int64(((spec.maxGapS ?? (spec.isState ? 2.5 : 0.2)) * 1e9).rounded())
+        unwrap = spec.unwrap ?? false
+    }
+
+    mutating func add(_ t: Int64, _ raw: Double) {
+        var v = raw
+        if unwrap && !raw.isNaN {
+            if !lastRaw.isNaN {
+                let d = raw - lastRaw
+                if d > Double.pi { turns -= 2 * Double.pi } else if d < -Double.pi { turns += 2 * Double.pi }
+            }
+            lastRaw = raw
+            v = raw + turns
+        }
+        if let last = lastTime {
+            if t < last { outOfOrder += 1; return }     // late sample: the clock has moved on
+            if t - last > maxGapNs { gaps.append(SignalGap(signal: name, startNs: last, endNs: t)) }
+        }
+        lastTime = t
+        times.append(t); values.append(Float(v))
+    }
+
+    /// The value at tick `t`: linear between the neighbouring samples (previous sample for
+    /// states); NaN inside a gap, before the first sample or after the last one.
+    mutating func value(at t: Int64) -> Float {
+        // Advance past samples that are no longer needed (keep the last one at or before t).
+        while head + 1 < times.count && times[head + 1] <= t { head += 1 }
+        if head > 4096 { times.removeFirst(head); values.removeFirst(head); head = 0 }
+        guard head < times.count, times[head] <= t else { return .nan }
+        let t0 = times[head]
+        if isState { return t - t0 <= maxGapNs ? values[head] : .nan }
+        if t0 == t { return values[head] }
+        guard head + 1 < times.count else { return .nan }
+        let t1 = times[head + 1]
+        guard t1 - t0 <= maxGapNs else { return .nan }
+        let w = Float(Double(t - t0) / Double(t1 - t0))
+        return values[head] + (values[head + 1] - values[head]) * w
+    }
+}
+
+/// Puts every signal of a source onto one clock: ticks every `dt` from the earliest sample,
+/// emitted once all samples up to the tick can have arrived (`watermark`).
+final class Resampler {
+    /// One queue per signal, in a fixed allocation (no run-time exclusivity checks per sample).
+    private let queues: UnsafeMutableBufferPointer<SignalQueue>
+    let stepNs: Int64
+    private(set) var t0: Int64?
+    private(set) var nextTick: Int64 = 0
+    private(set) var ticks = 0
+    /// Latest sample time seen: ticks are emitted up to it minus the lag.
+    private(set) var latest: Int64 = .min
+    let lagNs: Int64
+
+    init(signals: [SignalSpec], rateHz: Double, lagSeconds: Double = 1) {
+        queues = .allocate(capacity: signals.count)
+        _ = queues.initialize(from: signals.map(SignalQueue.init))
+        stepNs = Int64((1e9 / rateHz).rounded())
+        lagNs = Int64(lagSeconds * 1e9)
+    }
+
+    deinit {
+        queues.baseAddress?.deinitialize(count: queues.count)
+        queues.deallocate()
+    }
+
+    var queueList: [SignalQueue] { Array(queues) }
+
+    func add(_ signal: Int, _ t: Int64, _ v: Double) {
+        queues[signal].add(t, v)
+        if t > latest { latest = t }
+    }
+
+    /// Emits the ticks that are ready (all when `final`), calling `body(tickTime, values)`.
+    func drain(final: Bool, _ body: (Int64, UnsafeBufferPointer<Float>) -> Void) {
+        if t0 == nil {
+            let firsts = queues.compactMap { $0.times.first }
+            guard let start = firsts.min() else { return }
+            if !final && latest - start < lagNs { return }
+            t0 = start
+            nextTick = start
+        }
+        let limit = final ? latest : latest - lagNs
+        var row = [Float](repeating: .nan, count: queues.count)
+        var tick = nextTick, count = ticks
+        let start = t0!, step = stepNs
+        let q = queues
+        row.withUnsafeMutableBufferPointer { r in
+            do {
+                while tick <= limit {
+                    for i in 0..<q.count { r[i] = q[i].value(at: tick) }
+                    body(tick, UnsafeBufferPointer(r))
+                    count += 1
+                    tick = start + Int64(count) * step
+                }
+            }
+        }
+        nextTick = tick
+        ticks = count
+    }
+
+    var gaps: [SignalGap] { queues.flatMap(\.gaps) }
+}

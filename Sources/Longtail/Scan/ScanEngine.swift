@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LongtailCore
+
+/// What scanning one source (an MCAP file or an HDF5 episode) found.
+public struct SourceScan: Sendable {
+    public var source: String
+    public var segments: [SegmentRecord] = []
+    public var events: [DetectedEvent] = []
+    public var gaps: [SignalGap] = []
+    /// Canonical signal → where it was found (`topic field` or `dataset[column]`).
+    public var found: [String: String] = [:]
+    /// Canonical signals the profile maps but the source lacks (or that failed to decode).
+    public var missing: [String] = []
+    /// Events that could not run, with the signals they lacked.
+    public var disabled: [(event: String, missing: [String])] = []
+    /// Things worth telling the user that did not stop the scan.
+    public var warnings: [String] = []
+    public var messages = 0
+    /// Uncompressed bytes of the messages (MCAP) or values (HDF5) read.
+    public var bytes: UInt64 = 0
+    public var ticks = 0
+
+    public init(source: String) { self.source = source }
+}
+
+/// The per-source pipeline behind both readers: samples → resampler → ticks →
+/// detectors and segment windows.
+final class ScanEngine {
+    let profile: Profile
+    let source: String
+    let resampler: Resampler
+    /// Everything a tick touches, owned by the drain loop while it runs (a local value
+    /// is checked for exclusive access at compile time; class properties at run time).
+    private var state: TickState?
+
+    init(profile: Profile, source: String) {
+        self.profile = profile
+        self.source = source
+        resampler = Resampler(signals: profile.signals, rateHz: profile.rateHz)
+        state = TickState(profile: profile, source: source)
+    }
+
+    func add(signal: Int, _ t: Int64, _ v: Double) { resampler.add(signal, t, v) }
+
+    func add(actorsAt t: Int64, _ list: [ActorObservation]) {
+        if let last = state!.actorLists.last?.0, t < last { return }   // out of order: dropped, like a late sample
+        state!.actorLists.append((t, list))
+    }
+
+    /// Runs every tick that is ready (all of them when `final`).
+    func drain(final: Bool) {
+        var s = state.take()!
+        resampler.drain(final: final) { t, values in s.tick(t, values) }
+        if s.actorHead > 1024 { s.actorLists.removeFirst(s.actorHead); s.actorHead = 0 }
+        state = s
+    }
+
+    /// Closes everything and fills in `scan`.
+    func finish(into scan: inout SourceScan, available: Set<String>) {
+        drain(final: true)
+        var s = state.take()!
+        while s.actorHead < s.actorLists.count, s.driving != nil {
+            s.driving!.feed(actorsAt: s.actorLists[s.actorHead].0, s.actorLists[s.actorHead].1)
+            s.actorHead += 1
+        }
+        s.segments.finish()
+        scan.segments = s.segments.segments
+        if s.driving != nil { scan.events = s.driving!.finish() }
+        if let r = s.robot { scan.events = RobotDetector.detect(r, thresholds: profile.thresholds, available: available) }
+        let off = Set((profile.domain == .driving ? DrivingDetector.disabled(available: available)
+                                                  : RobotDetector.disabled(available: available)).map(\.event))
+        scan.events.removeAll { off.contains($0.name) }
+        scan.gaps = resampler.gaps
+        scan.ticks = resampler.ticks
+        scan.disabled = profile.domain == .driving ? DrivingDetector.disabled(available: available)
+                                                   : RobotDetector.disabled(available: available)
+        for q in resampler.queueList where q.outOfOrder > 0 {
+            scan.warnings.append("\(q.name): \(q.outOfOrder) samples arrived out of time order and were dropped")
+        }
+        state = s
+    }
+}
+
+/// The tick-by-tick state of one source: detectors, segment windows, pending actor lists.
+struct TickState {
+    let profile: Profile
+    var segments: SegmentBuilder
+    var driving: DrivingDetector?
+    var robot: RobotEpisodeSignals?
+    /// For each profile signal, its index among the domain's canonical names.
+    let canonicalIndex: [Int]
+    var actorLists: [(Int64, [ActorObservation])] = []
+    var actorHead = 0
+    var row: [Float]
+    let canonicalCount: Int
+    let isDriving: Bool
+    let relativeActors: Bool
+    let inPath: Double, front: Double
+
+    init(profile: Profile, source: String) {
+        self.profile = profile
+        let names = profile.canonicalNames
+        canonicalIndex = profile.signals.map { names.firstIndex(of: $0.name)! }
+        let channels = names + (profile.domain == .driving ? FeatureSpec.actorChannels : [])
+        segments = SegmentBuilder(source: source, channels: channels, features: FeatureSpec.features(for: profile.domain),
+                                  windowSeconds: profile.windowSeconds, hopSeconds: profile.hopSeconds, rateHz: profile.rateHz)
+        row = [Float](repeating: .nan, count: channels.count)
+        canonicalCount = names.count
+        isDriving = profile.domain == .driving
+        relativeActors = profile.actors?.velocityFrame == "relative"
+        inPath = isDriving ? profile.thresholds["low_ttc.in_path_m"] : 0
+        front = isDriving ? profile.thresholds["ego.front_m"] : 0
+    }
+
+    mutating func tick(_ t: Int64, _ values: UnsafeBufferPointer<Float>) {
+        let n = canonicalCount
+        for i in 0..<row.count { row[i] = .nan }
+        for k in 0..<canonicalIndex.count { row[canonicalIndex[k]] = values[k] }
+        if isDriving {
+            if driving == nil {
+                driving = DrivingDetector(thresholds: profile.thresholds, dt: 1 / profile.rateHz, t0Ns: t, available: profile.available)
+            }
+            var frame = DrivingFrame()
+            for i in 0..<n where !row[i].isNaN { frame.set(i, row[i]) }
+            while actorHead < actorLists.count && actorLists[actorHead].0 <= t {
+                let at = actorLists[actorHead].0
+                let list = relativeActors ? Self.absolute(actorLists[actorHead].1, speed: Double(frame.speed)) : actorLists[actorHead].1
+                driving!.feed(actorsAt: at, list)
+                Self.summarize(list, speed: Double(frame.speed), inPath: inPath, front: front, into: &row, at: n)
+                actorHead += 1
+            }
+            driving!.feed(tick: t, frame)
+        } else {
+            if robot == nil { robot = RobotEpisodeSignals(t0Ns: t, dt: 1 / profile.rateHz) }
+            robot!.append(Array(row[0..<n]))
+        }
+        let values = row   // shares storage; keeps `self` out of the closure
+        values.withUnsafeBufferPointer { segments.add(t, $0) }
+    }
+
+    /// Radar-style lists give speeds relative to the ego: add the ego speed.
+    private static func absolute(_ list: [ActorObservation], speed: Double) -> [ActorObservation] {
+        list.map { var a = $0; a.vx += speed.isNaN ? 0 : speed; return a }
+    }
+
+    /// Per-tick actor summaries for the segment features.
+    private static func summarize(_ list: [ActorObservation], speed v: Double, inPath: Double, front: Double,
+                                  into row: inout [Float], at base: Int) {
+        var ttc = Float.nan, vru = Float.nan, ped = Float.nan, oncoming = Float.nan
+        for a in list {
+            let gap = a.x - front - a.length / 2
+            if abs(a.y) < inPath && gap > 0 && v - a.vx > 0.1 { ttc = Swift.min(ttc.isNaN ? .infinity : ttc, Float(gap / (v - a.vx))) }
+            if a.cls.isVulnerable && a.x >= -1 && a.x <= front + 5 { vru = Swift.min(vru.isNaN ? .infinity : vru, Float(abs(a.y))) }
+            if a.cls == .pedestrian && gap > 0 && abs(a.y) <= 5 { ped = Swift.min(ped.isNaN ? .infinity : ped, Float(gap)) }
+            if a.cls.isVehicle && cos(a.heading) < -0.5 && gap > 0 { oncoming = Swift.max(oncoming.isNaN ? -.infinity : oncoming, Float(v - a.vx)) }
+        }
+        for (k, value) in [ttc, vru, ped, oncoming].enumerated() where !value.isNaN {
+            let old = row[base + k]
+            row[base + k] = old.isNaN ? value : (k == 3 ? Swift.max(old, value) : Swift.min(old, value))
+        }
+    }
+}

@@ -1,0 +1,194 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import LongtailCore
+import LongtailHDF5
+import LongtailMCAP
+
+/// `longtail scan`: every source through the profile, detectors and segment features; then
+/// one rarity model over all segments, each segment's score and percentile. Writes
+/// `events.jsonl`, `segments.jsonl`, `rarity-model.json` and `scan.json` into the output directory.
+public enum ScanJob {
+    public struct Options: Sendable {
+        public var paths: [String]
+        public var out: String?
+        /// A profile for every file, or nil to choose one per file (`--profile auto`).
+        public var profile: Profile?
+        public var dryRun = false
+        public init(paths: [String], out: String?, profile: Profile?) { self.paths = paths; self.out = out; self.profile = profile }
+    }
+
+    /// A source that could not be scanned, and why.
+    public struct Failure: Sendable { public var path: String; public var reason: String }
+
+    public struct Result: Sendable {
+        public var scans: [SourceScan] = []
+        /// The profile each scan used, by scan index.
+        public var profiles: [String] = []
+        public var failures: [Failure] = []
+        public var model: RarityModel
+        /// Per scan, per segment: (score, percentile).
+        public var rarity: [[(score: Double, percentile: Double)]] = []
+        public var seconds = 0.0
+    }
+
+    /// Files under `paths` (directories are searched recursively for .mcap, .h5, .hdf5), sorted.
+    public static func expand(_ paths: [String]) -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for p in paths {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
+                let items = (fm.enumerator(atPath: p)?.allObjects as? [String]) ?? []
+                out += items.filter { $0.hasSuffix(".mcap") || $0.hasSuffix(".h5") || $0.hasSuffix(".hdf5") }.sorted()
+                    .map { (p as NSString).appendingPathComponent($0) }
+            } else {
+                out.append(p)
+            }
+        }
+        return out
+    }
+
+    /// Scans one file (MCAP or HDF5, told apart by their first bytes).
+    public static func scanFile(_ path: String, profile: Profile, dryRun: Bool = false) throws -> [SourceScan] {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ProfileError(source: profile.name, message: "\(path): no such readable file")
+        }
+        if HDF5File.isHDF5(path: path) {
+            return try HDF5Scanner(profile: profile, path: path).scan(dryRun: dryRun)
+        }
+        return [try MCAPScanner(profile: profile, path: path).scan(dryRun: dryRun)]
+    }
+
+    /// Runs the scan; `progress` hears about each file as it finishes.
+    public static func run(_ o: Options, progress: (String, Int, Int) -> Void = { _, _, _ in }) -> Result {
+        let start = SynthJob.monotonicSeconds()
+        let files = expand(o.paths)
+        var domain = o.profile?.domain
+        var cache: [String: Profile] = [:]
+        var result = Result(model: RarityModel(features: []))
+        for (i, path) in files.enumerated() {
+            do {
+                let profile: Profile
+                if let p = o.profile { profile = p } else {
+                    let name = ProfileChoice.auto(for: path)
+                    if cache[name] == nil { cache[name] = try Profile.load(name) }
+                    profile = cache[name]!
+                }
+                if domain == nil { domain = profile.domain }
+                guard profile.domain == domain else {
+                    throw ProfileError(source: profile.name, message: "\(path) is \(profile.domain.rawValue) data in a \(domain!.rawValue) scan; scan each domain separately")
+                }
+                let scans = try scanFile(path, profile: profile, dryRun: o.dryRun)
+                result.scans += scans
+                result.profiles += scans.map { _ in profile.name }
+            } catch {
+                result.failures.append(Failure(path: path, reason: "\(error)"))
+            }
+            progress(path, i + 1, files.count)
+        }
+        let features = FeatureSpec.features(for: domain ?? .driving)
+        result.model = RarityModel(features: features.map(\.name), scales: features.map(\.scale))
+        for s in result.scans { for seg in s.segments { result.model.add(seg.features) } }
+        let scores = result.scans.map { $0.segments.map { result.model.score($0.features) } }
+        let percentiles = RarityModel.percentiles(of: scores.flatMap { $0 })
+        var k = 0
+        result.rarity = scores.map { list in list.map { s in defer { k += 1 }; return (s, percentiles[k]) } }
+        result.seconds = SynthJob.monotonicSeconds() - start
+        return result
+    }
+
+    /// The basename of a source (`file.mcap`, or `file.h5#/data/demo_0`).
+    static func shortName(_ source: String) -> String {
+        let parts = source.split(separator: "#", maxSplits: 1)
+        let base = (String(parts[0]) as NSString).lastPathComponent
+        return parts.count > 1 ? base + "#" + parts[1] : base
+    }
+
+    /// One event as a JSON line (the labels' keys plus `confidence`).
+    public static func eventLine(_ e: DetectedEvent, source: String) -> String {
+        var j = JSONText()
+        j.raw("{"); j.key("source", first: true); j.string(shortName(source))
+        j.key("path"); j.string(source)
+        j.key("event"); j.string(e.name); j.key("kind"); j.string(e.kind)
+        j.key("start_ns"); j.raw(String(e.startNs)); j.key("end_ns"); j.raw(String(e.endNs))
+        j.key("confidence"); j.double((e.confidence * 1000).rounded() / 1000)
+        j.key("facts"); j.raw("{")
+        for (i, (k, v)) in e.facts.enumerated() {
+            j.key(k, first: i == 0)
+            switch v {
+            case .number(let d): j.double(d.isFinite ? (d * 10_000).rounded() / 10_000 : d)
+            case .text(let s): j.string(s)
+            }
+        }
+        j.raw("}}")
+        return j.text
+    }
+
+    /// Writes the result's files into `dir` (each atomically).
+    public static func write(_ r: Result, to dir: String) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var events = "", segments = ""
+        for (si, s) in r.scans.enumerated() {
+            for e in s.events { events += eventLine(e, source: s.source) + "\n" }
+            for (k, seg) in s.segments.enumerated() {
+                var j = JSONText()
+                j.raw("{"); j.key("id", first: true); j.string("\(shortName(s.source))/\(seg.index)")
+                j.key("source"); j.string(s.source)
+                j.key("start_ns"); j.raw(String(seg.startNs)); j.key("end_ns"); j.raw(String(seg.endNs))
+                j.key("rarity"); j.double((r.rarity[si][k].score * 1e6).rounded() / 1e6)
+                j.key("percentile"); j.double(r.rarity[si][k].percentile)
+                j.key("events"); j.raw("[")
+                let names = Set(s.events.filter { $0.startNs < seg.endNs && $0.endNs > seg.startNs }.map(\.name)).sorted()
+                for (i, n) in names.enumerated() { if i > 0 { j.raw(",") }; j.string(n) }
+                j.raw("]"); j.key("features"); j.raw("{")
+                for (i, f) in r.model.features.enumerated() { j.key(f, first: i == 0); j.double(seg.features[i]) }
+                j.raw("}}")
+                segments += j.text + "\n"
+            }
+        }
+        try SynthJob.writeAtomically(dir + "/events.jsonl", events)
+        try SynthJob.writeAtomically(dir + "/segments.jsonl", segments)
+        try SynthJob.writeAtomically(dir + "/rarity-model.json", modelJSON(r.model))
+        try SynthJob.writeAtomically(dir + "/scan.json", summaryJSON(r))
+    }
+
+    static func modelJSON(_ m: RarityModel) -> String {
+        var j = JSONText()
+        j.raw("{"); j.key("bins", first: true); j.raw(String(RarityModel.bins)); j.key("total"); j.raw(String(m.total))
+        j.key("features"); j.raw("[")
+        for (i, f) in m.features.enumerated() {
+            if i > 0 { j.raw(",") }
+            j.raw("{"); j.key("name", first: true); j.string(f); j.key("scale"); j.double(m.scales[i])
+            j.key("counts"); j.raw("[" + m.counts[i].map(String.init).joined(separator: ",") + "]}")
+        }
+        j.raw("]}\n")
+        return j.text
+    }
+
+    static func summaryJSON(_ r: Result) -> String {
+        var j = JSONText()
+        j.raw("{"); j.key("seconds", first: true); j.double(r.seconds)
+        j.key("sources"); j.raw("[")
+        for (i, s) in r.scans.enumerated() {
+            if i > 0 { j.raw(",") }
+            j.raw("{"); j.key("source", first: true); j.string(s.source); j.key("profile"); j.string(r.profiles[i])
+            j.key("messages"); j.raw(String(s.messages)); j.key("bytes"); j.raw(String(s.bytes)); j.key("ticks"); j.raw(String(s.ticks))
+            j.key("segments"); j.raw(String(s.segments.count)); j.key("events"); j.raw(String(s.events.count))
+            j.key("missing"); j.raw("[" + s.missing.map { "\"\($0)\"" }.joined(separator: ",") + "]")
+            j.key("disabled"); j.raw("[" + s.disabled.map { "\"\($0.event)\"" }.joined(separator: ",") + "]")
+            j.key("gaps"); j.raw(String(s.gaps.count))
+            j.key("warnings"); j.raw("[")
+            for (k, w) in s.warnings.enumerated() { if k > 0 { j.raw(",") }; j.string(w) }
+            j.raw("]}")
+        }
+        j.raw("]"); j.key("failures"); j.raw("[")
+        for (i, f) in r.failures.enumerated() {
+            if i > 0 { j.raw(",") }
+            j.raw("{"); j.key("path", first: true); j.string(f.path); j.key("reason"); j.string(f.reason); j.raw("}")
+        }
+        j.raw("]}\n")
+        return j.text
+    }
+}

@@ -1,0 +1,144 @@
+import LongtailCore
+
+/// One fixed window of a source: its interval and its feature vector.
+public struct SegmentRecord: Sendable, Equatable {
+    public var source: String
+    public var index: Int
+    public var startNs: Int64
+    public var endNs: Int64
+    public var features: [Double]
+}
+
+/// A per-segment feature: a statistic of one tick channel over the window.
+public struct FeatureSpec: Sendable, Equatable {
+    public enum Stat: String, Sendable { case min, max, mean, std, range, diffStd = "diff_std", zeroCrossings = "zero_crossings" }
+    public var channel: String
+    public var stat: Stat
+    /// Where the rarity model's bins are finest (about ±scale).
+    public var scale: Double
+    public var name: String { "\(channel).\(stat.rawValue)" }
+
+    init(_ channel: String, _ stat: Stat, _ scale: Double) { self.channel = channel; self.stat = stat; self.scale = scale }
+
+    /// Tick channels beyond the canonical signals, computed from actor lists (driving).
+    public static let actorChannels = ["actor.min_ttc_s", "actor.min_vru_lateral_m", "actor.min_pedestrian_gap_m", "actor.oncoming_closing_mps"]
+
+    /// The features of each domain.
+    public static func features(for domain: Profile.Domain) -> [FeatureSpec] {
+        switch domain {
+        case .driving:
+            return [
+                .init("speed", .mean, 5), .init("speed", .min, 5),
+                .init("accel.x", .min, 1), .init("accel.x", .max, 1), .init("accel.x", .diffStd, 0.05),
+                .init("accel.y", .min, 1), .init("accel.y", .max, 1),
+                .init("yaw_rate", .min, 0.05), .init("yaw_rate", .max, 0.05),
+                .init("autonomy", .min, 1),
+                .init("precipitation_mm_h", .max, 1), .init("wiper_level", .max, 1),
+                .init("ambient_temperature_c", .min, 5), .init("visibility_m", .min, 500),
+                .init("abs_active", .max, 1), .init("esc_active", .max, 1), .init("tcs_active", .max, 1),
+                .init("actor.min_ttc_s", .min, 2), .init("actor.min_vru_lateral_m", .min, 1),
+                .init("actor.min_pedestrian_gap_m", .min, 5), .init("actor.oncoming_closing_mps", .max, 5),
+            ]
+        case .robot:
+            return [
+                .init("force.x", .min, 2), .init("force.x", .max, 2), .init("force.y", .min, 2), .init("force.y", .max, 2),
+                .init("force.z", .min, 2), .init("force.z", .max, 2), .init("force.z", .diffStd, 0.2),
+                .init("torque.z", .min, 0.2), .init("torque.z", .max, 0.2),
+                .init("position.x", .range, 0.01), .init("position.y", .range, 0.01), .init("position.z", .range, 0.01),
+                .init("rotation", .range, 0.2), .init("gripper", .min, 0.01), .init("gripper", .max, 0.01),
+            ]
+        }
+    }
+}
+
+/// Cuts the tick stream into fixed windows (`window` ticks every `hop` ticks) and computes
+/// each window's features with the SIMD kernels, holding only the ticks of open windows.
+struct SegmentBuilder {
+    let source: String
+    let channels: [String]
+    let features: [FeatureSpec]
+    private let featureChannel: [Int]
+    let window: Int, hop: Int
+    let stepNs: Int64
+    /// Ticks of open windows, row by row (`channels.count` values per tick).
+    private var rows: [Float] = []
+    private var column: [Float] = []
+    private var firstTick = 0          // tick index of the first row held
+    private var t0: Int64?
+    private var ticks = 0
+    private var nextWindow = 0
+    private var scratch: [Float] = []
+    private(set) var segments: [SegmentRecord] = []
+
+    init(source: String, channels: [String], features: [FeatureSpec], windowSeconds: Double, hopSeconds: Double, rateHz: Double) {
+        self.source = source
+        self.channels = channels
+        self.features = features
+        featureChannel = features.map { f in channels.firstIndex(of: f.channel) ?? -1 }
+        window = max(1, Int((windowSeconds * rateHz).rounded()))
+        hop = max(1, Int((hopSeconds * rateHz).rounded()))
+        stepNs = Int64((1e9 / rateHz).rounded())
+    }
+
+    mutating func add(_ t: Int64, _ row: UnsafeBufferPointer<Float>) {
+        if t0 == nil { t0 = t }
+        rows.append(contentsOf: row)
+        ticks += 1
+        while nextWindow * hop + window <= ticks { close(nextWindow * hop, nextWindow * hop + window) }
+    }
+
+    /// Closes the tail: one last, shorter window over ticks no window has covered yet.
+    mutating func finish() {
+        let covered = nextWindow == 0 ? 0 : (nextWindow - 1) * hop + window
+        if ticks > covered { close(nextWindow * hop, ticks) }
+    }
+
+    private mutating func close(_ start: Int, _ end: Int) {
+        guard let t0 else { return }
+        var values: [Double] = []
+        values.reserveCapacity(features.count)
+        let width = channels.count
+        var gathered = -1
+        for (k, f) in features.enumerated() {
+            let c = featureChannel[k]
+            guard c >= 0 else { values.append(.nan); continue }
+            if gathered != c {
+                // One channel of the window, contiguous, for the kernels.
+                column.removeAll(keepingCapacity: true)
+                for i in (start - firstTick)..<(end - firstTick) { column.append(rows[i * width + c]) }
+                gathered = c
+            }
+            values.append(column.withUnsafeBufferPointer { Self.compute(f.stat, $0, &scratch) })
+        }
+        segments.append(SegmentRecord(source: source, index: nextWindow, startNs: t0 + Int64(start) * stepNs,
+                                      endNs: t0 + Int64(end) * stepNs, features: values))
+        nextWindow += 1
+        // Drop ticks no later window needs.
+        let keepFrom = nextWindow * hop
+        if keepFrom - firstTick > 4 * window {
+            rows.removeFirst((keepFrom - firstTick) * channels.count)
+            firstTick = keepFrom
+        }
+    }
+
+    static func compute(_ stat: FeatureSpec.Stat, _ x: UnsafeBufferPointer<Float>, _ scratch: inout [Float]) -> Double {
+        switch stat {
+        case .zeroCrossings: return Double(Kernels.zeroCrossings(x))
+        case .diffStd:
+            if scratch.count < x.count { scratch = [Float](repeating: 0, count: x.count) }
+            return scratch.withUnsafeMutableBufferPointer { out in
+                let n = Kernels.diff(x, into: out)
+                return Kernels.stats(UnsafeBufferPointer(rebasing: out[0..<n])).std
+            }
+        default:
+            let s = Kernels.stats(x)
+            switch stat {
+            case .min: return Double(s.min)
+            case .max: return Double(s.max)
+            case .mean: return s.mean
+            case .std: return s.std
+            default: return Double(s.max) - Double(s.min)
+            }
+        }
+    }
+}

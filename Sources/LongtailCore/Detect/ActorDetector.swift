@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Other-actor events from tracked object lists: low TTC, cut-in, pedestrian crossing,
+/// vulnerable road user close, wrong-way actor. Each list is evaluated at its own time
+/// against the latest ego speed. The gap to an actor is its centre x minus the distance
+/// from the ego's reference point to its front bumper minus half the actor's length.
+struct ActorDetector {
+    let th: Thresholds
+    private var ttc: [Int: RunTracker] = [:], crossing: [Int: RunTracker] = [:]
+    private var vru: [Int: RunTracker] = [:], wrongWay: [Int: RunTracker] = [:]
+    private var outsideSince: [Int: Double] = [:]
+    private var cutInDone: Set<Int> = []
+    private var lastTime: Double?
+    /// The list period, learnt from the data (the smallest spacing seen).
+    private var period = 0.1
+
+    init(thresholds: Thresholds) { th = thresholds }
+
+    /// RSS minimum safe longitudinal distance.
+    static func rssDistance(rear: Double, front: Double, rho: Double, aMax: Double, brake: Double) -> Double {
+        let d = rear * rho + 0.5 * aMax * rho * rho + pow(rear + rho * aMax, 2) / (2 * brake) - front * front / (2 * brake)
+        return max(0, d)
+    }
+
+    private func tracker(_ minDuration: Double, _ gap: Double) -> RunTracker {
+        RunTracker(minDuration: minDuration, mergeGap: max(gap, 2.5 * period), step: period)
+    }
+
+    /// Fact keys of each event, in record order.
+    static let factKeys: [String: [String]] = [
+        "low_ttc": ["min_ttc_s", "min_gap_m", "closing_speed_mps"],
+        "pedestrian_crossing": ["min_distance_ahead_m", "lateral_speed_mps", "ego_speed_mps"],
+        "vulnerable_road_user_close": ["min_lateral_m", "ego_speed_mps"],
+        "wrong_way_actor": ["min_gap_m", "closing_speed_mps"],
+    ]
+
+    /// Emits the event of a closed run with its facts, derived text facts and confidence.
+    private func close(_ name: String, _ run: RunTracker.Run?, _ out: inout EventSink) {
+        guard let r = run else { return }
+        let f = r.facts
+        var facts: [(String, DetectedEvent.Fact)] = Self.factKeys[name]!.map { ($0, .number(f[$0]!)) }
+        let confidence: Double
+        switch name {
+        case "low_ttc":
+            let warn = th["low_ttc.warn_s"], severe = th["low_ttc.severe_s"], m = f["min_ttc_s"]!
+            facts.append(("severity", .text(m < severe ? "severe" : "warn")))
+            confidence = m < severe ? 1 : marginConfidence(-m, threshold: -warn, full: warn - severe)
+        case "pedestrian_crossing":
+            confidence = marginConfidence(f["lateral_speed_mps"]!, threshold: th["pedestrian_crossing.min_lateral_speed_mps"], full: 0.7)
+        case "vulnerable_road_user_close":
+            facts.append(("class", .text(f["cyclist"] == 1 ? "cyclist" : "pedestrian")))
+            confidence = marginConfidence(-f["min_lateral_m"]!, threshold: -th["vulnerable_road_user_close.lateral_m"], full: 1)
+        default:
+            confidence = marginConfidence(f["closing_speed_mps"]!, threshold: 0, full: 10)
+        }
+        out.emit(name, "actor", r.start, r.lastTrue + period, confidence: confidence, facts)
+    }
+
+    mutating func feed(_ t: Double, egoSpeed v: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
+        if let last = lastTime, t - last > 0.005 { period = min(period, max(0.01, t - last)) }
+        lastTime = t
+        let front = th["ego.front_m"]
+        var present: Set<Int> = []
+        for a in actors {
+            present.insert(a.id)
+            let gap = a.x - front - a.length / 2
+            let closing = v - a.vx
+            let ttcValue = closing > 0.1 ? gap / closing : .infinity
+            let inPath = abs(a.y) < th["low_ttc.in_path_m"] && gap > 0
+            var tr = ttc[a.id] ?? tracker(0.2, 0.2)
+            let closed1 = tr.feed(t, inPath && ttcValue < th["low_ttc.warn_s"] && v > th["low_ttc.min_speed_mps"]) { f in
+                f.keepMin("min_ttc_s", ttcValue); f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
+            }
+            close("low_ttc", closed1, &out)
+            ttc[a.id] = tr
+
+            // Cut-in: from outside ±outside_m to inside ±inside_m, ahead, closer than the RSS distance.
+            if abs(a.y) > th["cut_in.outside_m"] { outsideSince[a.id] = t }
+            if a.cls.isVehicle, abs(a.y) < th["cut_in.inside_m"], gap > 0, let since = outsideSince[a.id], !cutInDone.contains(a.id) {
+                let rss = Self.rssDistance(rear: v, front: a.vx, rho: th["cut_in.rss_rho_s"], aMax: th["cut_in.rss_accel_mps2"],
+                                           brake: th["cut_in.rss_brake_mps2"])
+                if gap < rss {
+                    out.emit("cut_in", "actor", since, t + period, confidence: marginConfidence(rss - gap, threshold: 0, full: 5),
+                             [("gap_m", .number(gap)), ("rss_distance_m", .number(rss)), ("relative_speed_mps", .number(a.vx - v))])
+                }
+                cutInDone.insert(a.id)
+            }
+
+            var cr = crossing[a.id] ?? tracker(0.5, 0.3)
+            let crossingNow = a.cls == .pedestrian && gap > 0 && gap <= th["pedestrian_crossing.ahead_m"]
+                && abs(a.y) <= th["pedestrian_crossing.lateral_m"] && a.y * a.vy < 0 && abs(a.vy) > th["pedestrian_crossing.min_lateral_speed_mps"]
+            let closed2 = cr.feed(t, crossingNow) { f in
+                f.keepMin("min_distance_ahead_m", gap); f.keepMax("lateral_speed_mps", abs(a.vy)); f.keepFirst("ego_speed_mps", v)
+            }
+            close("pedestrian_crossing", closed2, &out)
+            crossing[a.id] = cr
+
+            var vr = vru[a.id] ?? tracker(0.2, 0.3)
+            let alongside = a.x >= -th["vulnerable_road_user_close.behind_m"] && a.x <= front + th["vulnerable_road_user_close.ahead_m"]
+            let closed3 = vr.feed(t, a.cls.isVulnerable && abs(a.y) < th["vulnerable_road_user_close.lateral_m"]
+                                                       && alongside && v > th["vulnerable_road_user_close.min_speed_mps"]) { f in
+                f.keepMin("min_lateral_m", abs(a.y)); f.keepMax("ego_speed_mps", v); f.keepFirst("cyclist", a.cls == .cyclist ? 1 : 0)
+            }
+            close("vulnerable_road_user_close", closed3, &out)
+            vru[a.id] = vr
+
+            var ww = wrongWay[a.id] ?? tracker(0.5, 0.3)
+            let opposite = cos(a.heading) < cos(th["wrong_way_actor.heading_deg"] * Double.pi / 180)
+            let closed4 = ww.feed(t, a.cls.isVehicle && opposite && gap > 0
+                                             && abs(a.y) < th["wrong_way_actor.lateral_m"] && closing > 0) { f in
+                f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
+            }
+            close("wrong_way_actor", closed4, &out)
+            wrongWay[a.id] = ww
+        }
+        for id in ttc.keys.sorted() where !present.contains(id) { flush(id, &out) }
+    }
+
+    /// An actor that left the list: its open runs end where it was last seen.
+    private mutating func flush(_ id: Int, _ out: inout EventSink) {
+        if var tr = ttc.removeValue(forKey: id) { close("low_ttc", tr.flush(), &out) }
+        if var cr = crossing.removeValue(forKey: id) { close("pedestrian_crossing", cr.flush(), &out) }
+        if var vr = vru.removeValue(forKey: id) { close("vulnerable_road_user_close", vr.flush(), &out) }
+        if var ww = wrongWay.removeValue(forKey: id) { close("wrong_way_actor", ww.flush(), &out) }
+        outsideSince[id] = nil
+    }
+
+    mutating func finish(_ out: inout EventSink) {
+        for id in ttc.keys.sorted() { flush(id, &out) }
+    }
+}

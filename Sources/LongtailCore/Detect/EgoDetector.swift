@@ -1,0 +1,198 @@
+/// A fixed-length ring of recent samples with a running sum of its non-NaN values.
+struct Ring {
+    private var values: [Double]
+    private var next = 0
+    private(set) var filled = 0
+    private var sum = 0.0
+    private var present = 0
+    init(_ n: Int) { values = [Double](repeating: .nan, count: Swift.max(1, n)) }
+    var capacity: Int { values.count }
+    mutating func push(_ v: Double) {
+        let old = values[next]
+        if !old.isNaN { sum -= old; present -= 1 }
+        if !v.isNaN { sum += v; present += 1 }
+        values[next] = v
+        next = next + 1 == values.count ? 0 : next + 1
+        filled = Swift.min(filled + 1, values.count)
+        if next == 0 { resum() }   // once per lap: no drift from rounding
+    }
+    private mutating func resum() {
+        sum = 0; present = 0
+        for v in values where !v.isNaN { sum += v; present += 1 }
+    }
+    /// The value `k` samples ago (0 = newest).
+    func ago(_ k: Int) -> Double { let i = next - 1 - k; return values[i < 0 ? i + values.count : i] }
+    /// Mean of the non-NaN values held; NaN when none.
+    var mean: Double { present == 0 ? .nan : sum / Double(present) }
+}
+
+/// Ego maneuvers from speed, IMU accelerations, yaw rate and autonomy state: hard brake,
+/// harsh acceleration, high lateral acceleration, high jerk, swerve, disengagement.
+///
+/// Accelerations are smoothed over 0.1 s and corrected for the IMU's bias, estimated as the
+/// running mean of (accel.x − d speed / dt) and (accel.y − speed · yaw rate). Jerk is the
+/// longitudinal jerk is the change over `high_jerk.window_s` (0.5 s) of accel.x averaged over
+/// the same window: a real accelerometer's vibration (σ ≈ 0.9 m/s² at 100 Hz on comma2k19)
+/// would otherwise read as jerk. Lateral jerk is d(speed · yaw rate)/dt over 0.1 s: the gyro
+/// does not see that vibration, and swerves make lateral jerk in pulses of 0.3 s that a wide
+/// window would smear. Every filter's delay is subtracted, so intervals sit where the motion
+/// happened, and the two jerks are aligned in time before they are combined.
+struct EgoDetector {
+    let th: Thresholds
+    let dt: Double
+    private var hardBrake, harshAccel, lateral, jerk, yawPositive, yawNegative: RunTracker
+    private var ax, ay, axSmooth, aySmooth, speed: Ring
+    private var axWide, axWideHistory, turn, turnHistory, lateralJerks: Ring
+    private var biasX = (sum: 0.0, n: 0.0), biasY = (sum: 0.0, n: 0.0)
+    private let span: Int, lag: Int, wide: Int
+    /// Filter delays (s): the 0.1 s average, and the jerk window.
+    private let accelDelay: Double, jerkDelay: Double
+    private var lastYawRun: (sign: Double, start: Double, end: Double, peak: Double, speed: Double)?
+    private var lastSwerve: Int?
+    private var engaged: Bool?
+    private var overriding = false
+    // Thresholds read once: dictionary lookups per tick would dominate the scan.
+    private let brake, accel, lat, jerkLong, jerkTotal, yawLimit, swerveSpeed: Double
+
+    init(thresholds th: Thresholds, dt: Double) {
+        self.th = th
+        self.dt = dt
+        brake = th["hard_brake.accel_mps2"]; accel = th["harsh_acceleration.accel_mps2"]; lat = th["high_lateral_accel.accel_mps2"]
+        jerkLong = th["high_jerk.longitudinal_mps3"]; jerkTotal = th["high_jerk.total_mps3"]
+        yawLimit = th["swerve.yaw_rate_rps"]; swerveSpeed = th["swerve.min_speed_mps"]
+        hardBrake = RunTracker(minDuration: th["hard_brake.min_duration_s"], mergeGap: 0.2, step: dt)
+        harshAccel = RunTracker(minDuration: th["harsh_acceleration.min_duration_s"], mergeGap: 0.2, step: dt)
+        lateral = RunTracker(minDuration: th["high_lateral_accel.min_duration_s"], mergeGap: 0.2, step: dt)
+        jerk = RunTracker(minDuration: th["high_jerk.min_duration_s"], mergeGap: 0.3, step: dt)
+        yawPositive = RunTracker(minDuration: 0.05, mergeGap: 0.05, step: dt)
+        yawNegative = RunTracker(minDuration: 0.05, mergeGap: 0.05, step: dt)
+        span = Swift.max(1, Int((0.1 / dt).rounded()))
+        lag = Swift.max(1, Int((0.5 / dt).rounded()))
+        wide = Swift.max(1, Int((th["high_jerk.window_s"] / dt).rounded()))
+        ax = Ring(span + 1); ay = Ring(span + 1)
+        axSmooth = Ring(lag + 1); aySmooth = Ring(lag + 1); speed = Ring(lag + 1)
+        axWide = Ring(wide); axWideHistory = Ring(wide + 1)
+        turn = Ring(span + 1); turnHistory = Ring(span + 1); lateralJerks = Ring(Swift.max(1, wide - span) + 1)
+        accelDelay = Double(span) * dt / 2
+        jerkDelay = Double(wide) * dt
+    }
+
+    /// Bias-corrected, smoothed accelerations and jerks at this tick.
+    private mutating func filter(_ f: DrivingFrame) -> (ax: Double, ay: Double, jx: Double, jy: Double) {
+        ax.push(Double(f.accelX)); ay.push(Double(f.accelY)); speed.push(Double(f.speed))
+        let sx = ax.mean, sy = ay.mean
+        axSmooth.push(sx); aySmooth.push(sy)
+        let v = Double(f.speed), r = Double(f.yawRate)
+        // Bias: compare the mean acceleration over the last 0.5 s with the speed change.
+        if speed.filled > lag {
+            let dv = (speed.ago(0) - speed.ago(lag)) / (Double(lag) * dt)
+            let m = axSmooth.mean
+            if dv.isFinite && m.isFinite { biasX.sum += m - dv; biasX.n += 1 }
+        }
+        if sy.isFinite && v.isFinite && r.isFinite { biasY.sum += sy - v * r; biasY.n += 1 }
+        let bx = biasX.n > 0 ? biasX.sum / biasX.n : 0, by = biasY.n > 0 ? biasY.sum / biasY.n : 0
+        axWide.push(Double(f.accelX))
+        axWideHistory.push(axWide.mean)
+        let jx = axWideHistory.filled > wide ? (axWideHistory.ago(0) - axWideHistory.ago(wide)) / (Double(wide) * dt) : .nan
+        turn.push(v * r)
+        turnHistory.push(turn.mean)
+        lateralJerks.push(turnHistory.filled > span ? (turnHistory.ago(0) - turnHistory.ago(span)) / (Double(span) * dt) : .nan)
+        // Delay the lateral jerk to line up with the longitudinal one.
+        let jy = lateralJerks.filled == lateralJerks.capacity ? lateralJerks.ago(lateralJerks.capacity - 1) : .nan
+        return (sx - bx, sy - by, jx, jy)
+    }
+
+    static let factKeys: [String: [String]] = [
+        "hard_brake": ["peak_decel_mps2", "speed_start_mps", "speed_end_mps"],
+        "harsh_acceleration": ["peak_accel_mps2", "speed_start_mps"],
+        "high_lateral_accel": ["peak_lateral_accel_mps2", "speed_mps"],
+        "high_jerk": ["peak_longitudinal_jerk_mps3", "peak_total_jerk_mps3"],
+    ]
+
+    /// Emits the event of a closed run with its facts and confidence.
+    private func close(_ name: String, _ run: RunTracker.Run?, _ out: inout EventSink) {
+        guard let r = run else { return }
+        let f = r.facts
+        let confidence: Double
+        switch name {
+        case "hard_brake": confidence = marginConfidence(-f["peak_decel_mps2"]!, threshold: -th["hard_brake.accel_mps2"], full: 2)
+        case "harsh_acceleration": confidence = marginConfidence(f["peak_accel_mps2"]!, threshold: th["harsh_acceleration.accel_mps2"], full: 1)
+        case "high_lateral_accel":
+            confidence = marginConfidence(f["peak_lateral_accel_mps2"]!, threshold: th["high_lateral_accel.accel_mps2"], full: 1)
+        default:
+            confidence = max(marginConfidence(f["peak_longitudinal_jerk_mps3"]!, threshold: th["high_jerk.longitudinal_mps3"], full: 4),
+                             marginConfidence(f["peak_total_jerk_mps3"]!, threshold: th["high_jerk.total_mps3"], full: 8))
+        }
+        out.emit(name, "ego", r.start, r.lastTrue + dt, confidence: confidence, Self.factKeys[name]!.map { ($0, .number(f[$0]!)) })
+    }
+
+    mutating func feed(_ t: Double, _ f: DrivingFrame, _ out: inout EventSink) {
+        let (a, ay, jx, jy) = filter(f)
+        let v = Double(f.speed), yaw = Double(f.yawRate)
+        let ta = t - accelDelay, tj = t - jerkDelay
+        let closed1 = hardBrake.feed(ta, a <= brake) { x in
+            x.keepMin("peak_decel_mps2", a); x.keepFirst("speed_start_mps", v); x["speed_end_mps"] = v
+        }
+        close("hard_brake", closed1, &out)
+        let closed2 = harshAccel.feed(ta, a >= accel) { x in
+            x.keepMax("peak_accel_mps2", a); x.keepFirst("speed_start_mps", v)
+        }
+        close("harsh_acceleration", closed2, &out)
+        let closed3 = lateral.feed(ta, abs(ay) >= lat) { x in
+            x.keepMax("peak_lateral_accel_mps2", abs(ay)); x.keepFirst("speed_mps", v)
+        }
+        close("high_lateral_accel", closed3, &out)
+        let total = (jx * jx + jy * jy).squareRoot()
+        let closed4 = jerk.feed(tj, abs(jx) >= jerkLong || total >= jerkTotal) { x in
+            x.keepMax("peak_longitudinal_jerk_mps3", abs(jx)); x.keepMax("peak_total_jerk_mps3", total)
+        }
+        close("high_jerk", closed4, &out)
+
+        // Swerve: yaw-rate runs past the threshold with opposite signs starting within the window.
+        let yr = yawLimit, vmin = swerveSpeed
+        if let r = yawPositive.feed(t, yaw >= yr && v >= vmin, { x in x.keepMax("peak", abs(yaw)); x.keepFirst("speed", v) }) {
+            closeYawRun(sign: 1, r, &out)
+        }
+        if let r = yawNegative.feed(t, yaw <= -yr && v >= vmin, { x in x.keepMax("peak", abs(yaw)); x.keepFirst("speed", v) }) {
+            closeYawRun(sign: -1, r, &out)
+        }
+
+        // Disengagement: engaged → not engaged, or a driver override starting while engaged.
+        if !f.autonomy.isNaN {
+            let now = f.autonomy >= 0.5
+            if engaged == true && !now { disengaged(t, v, "manual", &out) }
+            engaged = now
+        }
+        if !f.override.isNaN {
+            let now = f.override >= 0.5
+            if now && !overriding && engaged == true { disengaged(t, v, "override", &out) }
+            overriding = now
+        }
+    }
+
+    private func disengaged(_ t: Double, _ v: Double, _ to: String, _ out: inout EventSink) {
+        out.emit("disengagement", "ego", Swift.max(0, t - th["disengagement.before_s"]), t + th["disengagement.after_s"],
+                 confidence: 1, [("speed_mps", .number(v)), ("from_mode", .text("autonomous")), ("to_mode", .text(to))])
+    }
+
+    private mutating func closeYawRun(sign: Double, _ r: RunTracker.Run, _ out: inout EventSink) {
+        let run = (sign: sign, start: r.start, end: r.lastTrue + dt, peak: r.facts["peak"]!, speed: r.facts["speed"]!)
+        if let prev = lastYawRun, prev.sign != sign, run.start - prev.start <= th["swerve.reversal_s"] {
+            let peak = Swift.max(prev.peak, run.peak)
+            if let i = lastSwerve, out.extend(i, ifEndsAfter: prev.start, to: run.end) {
+            } else {
+                lastSwerve = out.emit("swerve", "ego", prev.start, run.end,
+                                      confidence: marginConfidence(peak, threshold: th["swerve.yaw_rate_rps"], full: 0.2),
+                                      [("peak_yaw_rate_rps", .number(peak)), ("speed_mps", .number(prev.speed))])
+            }
+        }
+        lastYawRun = run
+    }
+
+    mutating func finish(_ out: inout EventSink) {
+        close("hard_brake", hardBrake.flush(), &out)
+        close("harsh_acceleration", harshAccel.flush(), &out)
+        close("high_lateral_accel", lateral.flush(), &out)
+        close("high_jerk", jerk.flush(), &out)
+    }
+}

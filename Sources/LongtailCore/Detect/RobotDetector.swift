@@ -1,0 +1,239 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The canonical signals of one manipulation episode on the scan clock, column by column
+/// (NaN where missing). Frame: z is the tool's approach axis (position grows as the tool
+/// advances; force is what the environment applies to the tool, so pressing reads negative
+/// z); x and y are any two axes orthogonal to it, the same for force and position.
+public struct RobotEpisodeSignals: Sendable {
+    public var t0Ns: Int64
+    public var dt: Double
+    public var fx: [Float] = [], fy: [Float] = [], fz: [Float] = [], tz: [Float] = []
+    public var px: [Float] = [], py: [Float] = [], pz: [Float] = []
+    public var rotation: [Float] = [], gripper: [Float] = []
+
+    public init(t0Ns: Int64, dt: Double) { self.t0Ns = t0Ns; self.dt = dt }
+
+    /// Canonical robot signal names.
+    public static let signalNames = ["force.x", "force.y", "force.z", "torque.z", "position.x", "position.y", "position.z",
+                                     "rotation", "gripper"]
+
+    public var count: Int { fz.count }
+
+    /// Appends one tick (values in `signalNames` order).
+    public mutating func append(_ v: [Float]) {
+        fx.append(v[0]); fy.append(v[1]); fz.append(v[2]); tz.append(v[3])
+        px.append(v[4]); py.append(v[5]); pz.append(v[6]); rotation.append(v[7]); gripper.append(v[8])
+    }
+}
+
+/// Manipulation events of EVENTS.md from force-position signals: insert, extract, pull,
+/// push, twist, contact_spike. Works on one episode at a time (episodes are short).
+public enum RobotDetector {
+    /// The signals each event needs.
+    public static let requirements: [String: [String]] = [
+        "insert": ["force.z", "position.z"], "extract": ["force.z", "position.z"],
+        "pull": ["force.x", "force.y", "position.x", "position.y", "gripper"],
+        "push": ["force.x", "force.y", "position.x", "position.y", "gripper"],
+        "twist": ["torque.z"], "contact_spike": ["force.x", "force.y", "force.z"],
+    ]
+
+    /// Events whose required signals are missing from `available`.
+    public static func disabled(available: Set<String>) -> [(event: String, missing: [String])] {
+        requirements.keys.sorted().compactMap { e in
+            let missing = requirements[e]!.filter { !available.contains($0) }
+            return missing.isEmpty ? nil : (e, missing)
+        }
+    }
+
+    /// Detects the events of one episode.
+    public static func detect(_ s: RobotEpisodeSignals, thresholds th: Thresholds, available: Set<String>) -> [DetectedEvent] {
+        let n = s.count
+        guard n > 1 else { return [] }
+        var d = Episode(s, th)
+        var sink = EventSink(t0Ns: s.t0Ns)
+        d.contacts(&sink)
+        d.twists(&sink, hasRotation: available.contains("rotation"))
+        d.spikes(&sink)
+        let off = Set(disabled(available: available).map(\.event))
+        return sink.events.filter { !off.contains($0.name) }.sorted(by: DetectedEvent.ordered)
+    }
+
+    /// Bias-removed, smoothed working copies of one episode's signals.
+    struct Episode {
+        let th: Thresholds
+        let dt: Double
+        let n: Int
+        var fx: [Double], fy: [Double], fz: [Double], tz: [Double], mag: [Double]
+        let px: [Double], py: [Double], pz: [Double], rot: [Double], grip: [Double]
+
+        init(_ s: RobotEpisodeSignals, _ th: Thresholds) {
+            self.th = th
+            dt = s.dt
+            n = s.count
+            let still = max(1, min(n, Int(th["bias.still_s"] / s.dt)))
+            func unbiased(_ x: [Float]) -> [Double] {
+                var sum = 0.0, k = 0
+                for v in x.prefix(still) where !v.isNaN { sum += Double(v); k += 1 }
+                let bias = k > 0 ? sum / Double(k) : 0
+                return x.map { Double($0) - bias }
+            }
+            let rx = unbiased(s.fx), ry = unbiased(s.fy), rz = unbiased(s.fz), rt = unbiased(s.tz)
+            var m = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                let sq: Double = rx[i] * rx[i] + ry[i] * ry[i] + rz[i] * rz[i]
+                m[i] = sq.squareRoot()
+            }
+            mag = m
+            let w = max(1, Int((th["smooth.window_s"] / s.dt).rounded()))
+            fx = Self.smooth(rx, w); fy = Self.smooth(ry, w); fz = Self.smooth(rz, w); tz = Self.smooth(rt, w)
+            px = s.px.map(Double.init); py = s.py.map(Double.init); pz = s.pz.map(Double.init)
+            rot = s.rotation.map(Double.init); grip = s.gripper.map(Double.init)
+        }
+
+        /// Centred moving average over `w` samples (NaNs skipped).
+        static func smooth(_ x: [Double], _ w: Int) -> [Double] {
+            guard w > 1 else { return x }
+            let h = w / 2
+            return x.indices.map { i in
+                var s = 0.0, k = 0
+                for j in max(0, i - h)...min(x.count - 1, i + h) where !x[j].isNaN { s += x[j]; k += 1 }
+                return k > 0 ? s / Double(k) : .nan
+            }
+        }
+
+        func seconds(_ i: Int) -> Double { Double(i) * dt }
+
+        /// Maximal index ranges where `holds` is true, bridging gaps up to `gap` seconds,
+        /// kept when at least `minDuration` long.
+        func runs(minDuration: Double, gap: Double = 0.05, _ holds: (Int) -> Bool) -> [Range<Int>] {
+            var out: [Range<Int>] = []
+            var start: Int?, last = 0
+            let g = Int(gap / dt)
+            for i in 0..<n {
+                if holds(i) {
+                    if start == nil { start = i }
+                    last = i
+                } else if let s = start, i - last > g {
+                    if Double(last + 1 - s) * dt >= minDuration - 1e-9 { out.append(s..<(last + 1)) }
+                    start = nil
+                }
+            }
+            if let s = start, Double(last + 1 - s) * dt >= minDuration - 1e-9 { out.append(s..<(last + 1)) }
+            return out
+        }
+
+        func median(_ x: [Double], _ r: Range<Int>) -> Double {
+            let v = x[r].filter { !$0.isNaN }.sorted()
+            return v.isEmpty ? .nan : v[v.count / 2]
+        }
+
+        func mean(_ x: [Double], _ r: Range<Int>) -> Double {
+            let v = x[r.clamped(to: 0..<n)].filter { !$0.isNaN }
+            return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
+        }
+
+        /// Whether the gripper holds a part through `r` (closed, but not on itself).
+        func holding(_ r: Range<Int>) -> Bool {
+            let g = median(grip, r)
+            return g >= th["grip.holding_min_m"] && g <= th["grip.holding_max_m"]
+        }
+
+        /// Mean position over the first and last 50 ms of `r`.
+        func ends(_ x: [Double], _ r: Range<Int>) -> (Double, Double) {
+            let k = max(1, Int(0.05 / dt))
+            return (mean(x, r.lowerBound..<min(r.upperBound, r.lowerBound + k)), mean(x, max(r.lowerBound, r.upperBound - k)..<r.upperBound))
+        }
+
+        func contacts(_ sink: inout EventSink) {
+            let axial = th["contact.axial_n"], lateral = th["contact.lateral_n"], minD = th["contact.min_duration_s"]
+            // Compressive along the approach: insert when the tool advanced into the hole.
+            for r in runs(minDuration: minD, { -fz[$0] > axial }) {
+                let z0 = ends(pz, r).0
+                let depth = (pz[r].filter { !$0.isNaN }.max() ?? .nan) - z0
+                guard depth * 1000 >= th["insert.min_depth_mm"] else { continue }
+                let peak = -(fz[r].min() ?? 0)
+                sink.emit("insert", "manipulation", seconds(r.lowerBound), seconds(r.upperBound),
+                          confidence: marginConfidence(depth * 1000, threshold: th["insert.min_depth_mm"], full: 5),
+                          [("peak_axial_force_n", .number(peak)), ("insertion_depth_mm", .number(depth * 1000)),
+                           ("duration_s", .number(Double(r.count) * dt))])
+            }
+            // Tensile along the approach: extract when it breaks away, pull when it only drags.
+            for r in runs(minDuration: minD, { fz[$0] > axial }) {
+                var peakAt = r.lowerBound
+                for i in r where fz[i] > fz[peakAt] { peakAt = i }
+                let peak = fz[peakAt]
+                let window = peakAt..<min(n, peakAt + max(2, Int(0.1 / dt)))
+                let after = fz[window].min() ?? peak
+                var end = r.upperBound
+                let cap = min(n, r.upperBound + Int(th["extract.max_drag_s"] / dt))
+                while end < cap && fz[end] > th["extract.drag_n"] { end += 1 }
+                let (z0, z1) = ends(pz, r.lowerBound..<end)
+                let retreat = (z0 - z1) * 1000
+                guard retreat >= 2 else { continue }
+                if after < th["extract.breakaway_fraction"] * peak {
+                    sink.emit("extract", "manipulation", seconds(r.lowerBound), seconds(end),
+                              confidence: marginConfidence(peak - after, threshold: 0, full: 10),
+                              [("peak_tensile_force_n", .number(peak)), ("breakaway_drop_n", .number(peak - after)),
+                               ("extraction_distance_mm", .number(retreat))])
+                } else {
+                    sink.emit("pull", "manipulation", seconds(r.lowerBound), seconds(r.upperBound), confidence: 0.6,
+                              [("mean_opposing_force_n", .number(mean(fz, r))), ("distance_mm", .number(retreat))])
+                }
+            }
+            // Lateral, with little axial load: pull when holding the part, push otherwise.
+            var lat = [Double](repeating: 0, count: n)
+            for i in 0..<n { let sq: Double = fx[i] * fx[i] + fy[i] * fy[i]; lat[i] = sq.squareRoot() }
+            for r in runs(minDuration: minD, { lat[$0] > lateral && abs(fz[$0]) < axial }) {
+                let (x0, x1) = ends(px, r), (y0, y1) = ends(py, r)
+                let distance = ((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0)).squareRoot() * 1000
+                let held = holding(r)
+                let name = held ? "pull" : "push"
+                guard distance >= th[held ? "pull.min_distance_mm" : "push.min_distance_mm"] else { continue }
+                sink.emit(name, "manipulation", seconds(r.lowerBound), seconds(r.upperBound),
+                          confidence: marginConfidence(mean(lat, r), threshold: lateral, full: 5),
+                          [(held ? "mean_opposing_force_n" : "mean_force_n", .number(mean(lat, r))), ("distance_mm", .number(distance))])
+            }
+        }
+
+        func twists(_ sink: inout EventSink, hasRotation: Bool) {
+            let torque = th["twist.torque_nm"]
+            for r in runs(minDuration: th["twist.min_duration_s"], { abs(tz[$0]) > torque }) {
+                let peak = tz[r].map(abs).max() ?? 0
+                var facts: [(String, DetectedEvent.Fact)] = [("peak_torque_nm", .number(peak))]
+                if hasRotation {
+                    let v = rot[r].filter { !$0.isNaN }
+                    let turned = ((v.max() ?? 0) - (v.min() ?? 0)) * 180 / .pi
+                    guard turned >= th["twist.min_rotation_deg"] else { continue }
+                    facts.insert(("rotation_deg", .number(turned)), at: 0)
+                } else {
+                    let (x0, x1) = ends(px, r), (y0, y1) = ends(py, r), (z0, z1) = ends(pz, r)
+                    let moved = ((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0) + (z1 - z0) * (z1 - z0)).squareRoot() * 1000
+                    if moved.isFinite && moved > th["twist.max_translation_mm"] { continue }
+                }
+                sink.emit("twist", "manipulation", seconds(r.lowerBound), seconds(r.upperBound),
+                          confidence: marginConfidence(peak, threshold: torque, full: 1), facts)
+            }
+        }
+
+        /// Short force peaks far above contact level, with quiet (free motion) on both sides.
+        func spikes(_ sink: inout EventSink) {
+            let level = th["contact_spike.force_n"], quiet = Int(th["contact_spike.quiet_s"] / dt), contact = th["contact.axial_n"]
+            for r in runs(minDuration: 0, gap: 0, { mag[$0] > level }) {
+                guard Double(r.count) * dt <= th["contact_spike.max_duration_s"] else { continue }
+                let before = max(0, r.lowerBound - quiet)..<r.lowerBound, after = r.upperBound..<min(n, r.upperBound + quiet)
+                guard !before.isEmpty, !after.isEmpty, median(mag, before) < contact, median(mag, after) < contact else { continue }
+                var area = 0.0, moment = 0.0, peak = 0.0
+                let wide = max(0, r.lowerBound - 2)..<min(n, r.upperBound + 2)
+                for i in wide { let m = max(0, mag[i] - contact); area += m; moment += m * Double(i); peak = max(peak, mag[i]) }
+                let centre = (moment / area + 0.5) * dt
+                let width = max(dt, area * dt / max(peak - contact, 1e-9))
+                sink.emit("contact_spike", "manipulation", max(0, centre - width / 2), centre + width / 2,
+                          confidence: marginConfidence(peak, threshold: level, full: 20), [("peak_force_n", .number(peak))])
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `longtail scan`, `eval` and `profiles` through the real executable.
+@Suite struct ScanCLITests {
+    static var binary: String { CLITests.binary }
+    static let driving = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/driving").path
+
+    @Test func scanThenEvalReportsEveryClass() throws {
+        let out = TestSupport.temporaryDirectory("cli-scan")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let scan = try TestSupport.run(Self.binary, ["scan", Self.driving, "--out", out.path])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        #expect(scan.stdoutText.contains("segments: 31") && scan.stdoutText.contains("hard_brake: 2"))
+        for name in ["events.jsonl", "segments.jsonl", "rarity-model.json", "scan.json"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name)")
+        }
+        let labels = Self.driving + "/labels.jsonl"
+        let table = try TestSupport.run(Self.binary, ["eval", "--catalog", out.path, "--labels", labels])
+        #expect(table.status == 0 && table.stdoutText.contains("precision") && table.stdoutText.contains("wrong_way_actor"))
+        let json = try TestSupport.run(Self.binary, ["eval", "--catalog", out.path, "--labels", labels, "--iou", "0.5", "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: json.stdout) as! [String: Any]
+        #expect(obj["iou"] as? Double == 0.5)
+        let events = obj["events"] as! [[String: Any]]
+        #expect(events.count == 17)   // 16 classes and "all"
+        #expect(events.allSatisfy { ($0["precision"] as? Double ?? 0) >= 0.95 && ($0["recall"] as? Double ?? 0) >= 0.9 })
+    }
+
+    @Test func dryRunShowsFoundAndMissingSignals() throws {
+        guard let data = TestSupport.sharedData else { print(TestSupport.sharedDataMissing); return }
+        let comma = data.appendingPathComponent("real/comma2k19-rav4-highway.mcap").path
+        let r = try TestSupport.run(Self.binary, ["scan", "--profile", "synth-driving", "--dry-run", comma])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdoutText.contains("missing  speed") && r.stdoutText.contains("disabled hard_brake (needs accel.x, speed)"))
+        let good = TestSupport.repoRoot.appendingPathComponent("docs/profiles/comma2k19.toml").path
+        let g = try TestSupport.run(Self.binary, ["scan", "--profile", good, "--dry-run", comma])
+        #expect(g.stdoutText.contains("found    speed ← /can/speed twist.linear.x") && g.stdoutText.contains("found    actors ← /radar/tracks"))
+    }
+
+    @Test func profilesListsTheBuiltins() throws {
+        let r = try TestSupport.run(Self.binary, ["profiles"])
+        #expect(r.status == 0)
+        for name in ["synth-driving", "reassemble", "aloha", "robomimic"] { #expect(r.stdoutText.contains(name)) }
+        #expect(r.stdoutText.contains("cannot detect: contact_spike"))   // robomimic has no force
+        let show = try TestSupport.run(Self.binary, ["profiles", "--show", "aloha"])
+        #expect(show.status == 0 && show.stdoutText.contains("[[signal]]"))
+    }
+
+    @Test func badUsageGetsClearErrors() throws {
+        let unknown = try TestSupport.run(Self.binary, ["scan", Self.driving, "--out", "/tmp/x", "--profile", "nope"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("built-in: synth-driving, reassemble, aloha, robomimic"))
+        let noOut = try TestSupport.run(Self.binary, ["scan", Self.driving])
+        #expect(noOut.status == 2 && noOut.stderr.contains("--out"))
+        let noCatalog = try TestSupport.run(Self.binary, ["eval", "--catalog", "/no/such/dir", "--labels", Self.driving + "/labels.jsonl"])
+        #expect(noCatalog.status == 1 && noCatalog.stderr.contains("not a scan output"))
+        // A file that is not MCAP is skipped with its reason, the others are scanned, exit 3.
+        let dir = TestSupport.temporaryDirectory("cli-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let junk = dir.appendingPathComponent("junk.mcap")
+        try Data("not an mcap file".utf8).write(to: junk)
+        let out = dir.appendingPathComponent("out").path
+        let mixed = try TestSupport.run(Self.binary, ["scan", junk.path, Self.driving + "/drive-000.mcap", "--out", out])
+        #expect(mixed.status == 3, "\(mixed.stderr)")
+        #expect(mixed.stderr.contains("skipped \(junk.path)") && mixed.stderr.contains("magic"))
+        #expect(mixed.stdoutText.contains("sources:  1 (1 failed)"))
+    }
+}
