@@ -35,7 +35,7 @@ let package = Package(
         // Run through Benchmarks/run-mcap-decode.sh, never from the test suite.
         .executableTarget(
             name: "longtail-bench",
-            dependencies: ["LongtailMCAP", "LongtailCore", "LongtailHDF5"],
+            dependencies: ["LongtailMCAP", "LongtailCore", "LongtailHDF5", "Longtail"],
             path: "Benchmarks/LongtailBench"
         ),
 

@@ -1,4 +1,5 @@
 import Foundation
+import Longtail
 import LongtailMCAP
 
 /// longtail-bench: the MCAP decoding benchmark's driver (see Benchmarks/README.md).
@@ -8,6 +9,7 @@ import LongtailMCAP
 ///   h5-generate --out DIR [--files N] [--megabytes M]
 ///   h5-generate-big --out FILE [--gigabytes G]
 ///   h5-scan FILE... [--threads N]
+///   scan FILE... [--profile NAME]   (the full scan of `longtail scan`, without writing outputs)
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
@@ -38,6 +40,18 @@ do {
         print("""
             {"messages": \(r.messages), "values": \(r.values), "uncompressed_bytes": \(r.uncompressedBytes), \
             "seconds": \(seconds), "mb_per_s": \(Double(r.uncompressedBytes) / seconds / 1e6), "checksum": \(r.checksum)}
+            """)
+    case "scan":
+        let files = Array(args.dropFirst().prefix { !$0.hasPrefix("--") })
+        let profile = try Profile.load(option("--profile") ?? "synth-driving")
+        let start = DispatchTime.now().uptimeNanoseconds
+        let r = ScanJob.run(ScanJob.Options(paths: files, out: nil, profile: profile))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let events = r.scans.reduce(0) { $0 + $1.events.count }, segments = r.scans.reduce(0) { $0 + $1.segments.count }
+        let bytes = r.scans.reduce(UInt64(0)) { $0 + $1.bytes }
+        if let f = r.failures.first { fail("\(f.path): \(f.reason)") }
+        print("""
+            {"seconds": \(seconds), "message_bytes": \(bytes), "events": \(events), "segments": \(segments)}
             """)
     case "payloads":
         guard args.count >= 2, let out = option("--out") else { fail("payloads needs FILE --out FILE") }
