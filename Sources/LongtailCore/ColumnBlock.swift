@@ -100,9 +100,8 @@ public final class RaggedColumns {
 
     /// Empties the columns for reuse, keeping their capacity.
     public func reset() {
-        for i in values.indices {
-            values[i].removeAll(keepingCapacity: true)
-            rowEnds[i].removeAll(keepingCapacity: true)
-        }
+        // Through buffer pointers: one access to each outer array, not one per column.
+        values.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i].removeAll(keepingCapacity: true) } }
+        rowEnds.withUnsafeMutableBufferPointer { r in for i in r.indices { r[i].removeAll(keepingCapacity: true) } }
     }
 }

@@ -47,6 +47,9 @@ struct SynthCommand: OutcomeCommand {
     @Option(help: "zstd level of MCAP chunks and HDF5 datasets (1 is fastest to write; scans read any level at the same speed).")
     var zstdLevel: Int32 = 1
 
+    @Flag(help: "Driving: add a 10 Hz roof lidar topic (PointCloud2, 256 KiB a sweep), as real logs carry.")
+    var lidar = false
+
     @Option(help: "Write one SVG per event class, plotting the key signals around one instance, into this directory.")
     var preview: String?
 
@@ -68,6 +71,7 @@ struct SynthCommand: OutcomeCommand {
         o.layout = SynthJob.Options.RobotLayout(rawValue: layout.rawValue)!
         o.preview = preview
         o.zstdLevel = zstdLevel
+        o.lidar = lidar
         let summary: SynthJob.Summary
         do {
             summary = try SynthJob.run(o) { line in FileHandle.standardError.write(Data("synth: \(line)\n".utf8)) }

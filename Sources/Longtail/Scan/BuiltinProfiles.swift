@@ -11,7 +11,7 @@ public enum BuiltinProfiles {
         name = "synth-driving"
         description = "Autoware topics as `longtail synth --kind driving` writes them (base_link at the rear axle)"
         domain = "driving"
-        rate_hz = 100
+        rate_hz = 50
 
         [[signal]]
         name = "speed"

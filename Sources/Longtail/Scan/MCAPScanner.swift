@@ -16,6 +16,17 @@ struct MCAPScanner {
         var signals: [(Int, [Int], Combiner)] = []
         /// Stamp columns (sec, nanosec), when the profile asks for header times.
         var stamp: (Int, Int)?
+        /// Fast path: signals that copy one input column unchanged (signal, column).
+        var direct: [(Int32, Int32)] = []
+        /// Signals that need their combiner (weights, yaw, map, scale, offset).
+        var combined: [(Int, [Int], Combiner)] = []
+
+        /// Splits `signals` into the two paths, once the feed is complete.
+        func seal() {
+            for (signal, cols, c) in signals {
+                if c.isIdentity { direct.append((Int32(signal), Int32(cols[0]))) } else { combined.append((signal, cols, c)) }
+            }
+        }
         var actors: ActorColumns?
         init(_ x: CDRColumnExtractor) {
             extractor = x
@@ -110,10 +121,13 @@ struct MCAPScanner {
                     found["actors"] = c.topic
                 }
             }
+            feed.seal()
             if !feed.signals.isEmpty || feed.actors != nil { feeds[Int(c.id)] = feed }
         }
 
-        func handle(_ raw: RawRecord) throws(MCAPError) {
+        // The record loop is a closure literal (not a local function passed as a value), so
+        // its captures are checked for exclusive access at compile time, not per message.
+        try MCAPStreamReader.forEachRecord(inFile: path) { (raw: RawRecord) throws(MCAPError) in
             switch raw.opcode {
             case Opcode.message:
                 let m = try raw.messageView()
@@ -130,8 +144,10 @@ struct MCAPScanner {
                 let block = feed.block
                 var t = Int64(m.logTime)
                 if let (s, n) = feed.stamp { t = Int64(block.column(s)[0]) * 1_000_000_000 + Int64(block.column(n)[0]) }
-                for (signal, cols, combiner) in feed.signals {
-                    engine.add(signal: signal, t, combiner.value { block.column(cols[$0])[0] })
+                let storage = block.storage, stride = block.capacity
+                for (signal, col) in feed.direct { engine.add(signal: Int(signal), t, storage[Int(col) * stride]) }
+                for (signal, cols, combiner) in feed.combined {
+                    engine.add(signal: signal, t, combiner.value { storage[cols[$0] * stride] })
                 }
                 block.reset()
                 if let a = feed.actors, let r = feed.ragged {
@@ -149,7 +165,6 @@ struct MCAPScanner {
             default: break
             }
         }
-        try MCAPStreamReader.forEachRecord(inFile: path, handle)
         scan.found = found
         var have = Set(found.keys)
         if actorsFound { have.insert("actors") }

@@ -109,6 +109,8 @@ public final class Combiner {
     let map: [String: Double]?
     let scale: Double, offset: Double
     public let inputs: Int
+    /// One input, passed through unchanged.
+    public var isIdentity: Bool { mode == .single && map == nil && scale == 1 && offset == 0 }
 
     init(_ s: SignalSpec) {
         mode = s.transform == "yaw" ? .yaw : (s.weights != nil ? .weighted : .single)

@@ -75,7 +75,7 @@ extension Profile {
         let driving = domain == .driving
         let profile = Profile(
             name: file.name, description: file.description ?? "", domain: domain,
-            rateHz: file.rateHz ?? (driving ? 100 : 1000),
+            rateHz: file.rateHz ?? (driving ? 50 : 1000),
             windowSeconds: file.segments?.windowS ?? (driving ? 10 : 2), hopSeconds: file.segments?.hopS ?? (driving ? 5 : 1),
             signals: file.signal ?? [], actors: file.actors, episodeGroup: file.episodeGroup, t0Attribute: file.t0Attribute,
             thresholds: thresholds)

@@ -73,11 +73,14 @@ final class Resampler {
     private(set) var t0: Int64?
     private(set) var nextTick: Int64 = 0
     private(set) var ticks = 0
-    /// Latest sample time seen: ticks are emitted up to it minus the lag.
-    private(set) var latest: Int64 = .min
+    /// Latest sample time seen: ticks are emitted up to it minus the lag. Behind a pointer:
+    /// it is written per sample, and a class's stored var pays a run-time exclusivity check.
+    private let latestStorage = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+    var latest: Int64 { latestStorage.pointee }
     let lagNs: Int64
 
     init(signals: [SignalSpec], rateHz: Double, lagSeconds: Double = 1) {
+        latestStorage.initialize(to: .min)
         queues = .allocate(capacity: signals.count)
         _ = queues.initialize(from: signals.map(SignalQueue.init))
         stepNs = Int64((1e9 / rateHz).rounded())
@@ -87,13 +90,14 @@ final class Resampler {
     deinit {
         queues.baseAddress?.deinitialize(count: queues.count)
         queues.deallocate()
+        latestStorage.deallocate()
     }
 
     var queueList: [SignalQueue] { Array(queues) }
 
     func add(_ signal: Int, _ t: Int64, _ v: Double) {
         queues[signal].add(t, v)
-        if t > latest { latest = t }
+        if t > latestStorage.pointee { latestStorage.pointee = t }
     }
 
     /// Emits the ticks that are ready (all when `final`), calling `body(tickTime, values)`.

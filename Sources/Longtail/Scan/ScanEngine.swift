@@ -42,7 +42,7 @@ final class ScanEngine {
         state = TickState(profile: profile, source: source)
     }
 
-    func add(signal: Int, _ t: Int64, _ v: Double) { resampler.add(signal, t, v) }
+    @inline(__always) func add(signal: Int, _ t: Int64, _ v: Double) { resampler.add(signal, t, v) }
 
     func add(actorsAt t: Int64, _ list: [ActorObservation]) {
         if let last = state!.actorLists.last?.0, t < last { return }   // out of order: dropped, like a late sample
@@ -116,7 +116,7 @@ struct TickState {
 
     mutating func tick(_ t: Int64, _ values: UnsafeBufferPointer<Float>) {
         let n = canonicalCount
-        for i in 0..<row.count { row[i] = .nan }
+        for i in n..<row.count { row[i] = .nan }   // actor summaries; canonical slots are all rewritten or never set
         for k in 0..<canonicalIndex.count { row[canonicalIndex[k]] = values[k] }
         if isDriving {
             if driving == nil {

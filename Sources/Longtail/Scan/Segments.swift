@@ -27,14 +27,17 @@ public struct FeatureSpec: Sendable, Equatable {
     public static func features(for domain: Profile.Domain) -> [FeatureSpec] {
         switch domain {
         case .driving:
+            // Scales are wide on purpose: bins should tell ordinary driving from the extreme
+            // (−1 vs −6 m/s²), not split ordinary driving into many sparse bins whose
+            // noise would drown the one rare feature of an event.
             return [
-                .init("speed", .mean, 5), .init("speed", .min, 5),
-                .init("accel.x", .min, 1), .init("accel.x", .max, 1), .init("accel.x", .diffStd, 0.05),
-                .init("accel.y", .min, 1), .init("accel.y", .max, 1),
-                .init("yaw_rate", .min, 0.05), .init("yaw_rate", .max, 0.05),
+                .init("speed", .mean, 40), .init("speed", .min, 40),
+                .init("accel.x", .min, 8), .init("accel.x", .max, 8), .init("accel.x", .diffStd, 0.5),
+                .init("accel.y", .min, 8), .init("accel.y", .max, 8),
+                .init("yaw_rate", .min, 0.4), .init("yaw_rate", .max, 0.4),
                 .init("autonomy", .min, 1),
                 .init("precipitation_mm_h", .max, 1), .init("wiper_level", .max, 1),
-                .init("ambient_temperature_c", .min, 5), .init("visibility_m", .min, 500),
+                .init("ambient_temperature_c", .min, 10), .init("visibility_m", .min, 500),
                 .init("abs_active", .max, 1), .init("esc_active", .max, 1), .init("tcs_active", .max, 1),
                 .init("actor.min_ttc_s", .min, 2), .init("actor.min_vru_lateral_m", .min, 1),
                 .init("actor.min_pedestrian_gap_m", .min, 5), .init("actor.oncoming_closing_mps", .max, 5),

@@ -32,8 +32,10 @@ struct DrivingPublisher {
     private let accelBias: (Double, Double, Double)
     private let gyroBias: Double
     private let dropRate: Double
+    private var lidar: LidarPublisher?
+    private var lidarSequence: UInt32 = 0
 
-    init(writer: MCAPWriter, t0: UInt64, seed: UInt64, file: Int) throws {
+    init(writer: MCAPWriter, t0: UInt64, seed: UInt64, file: Int, lidar withLidar: Bool = false) throws {
         self.writer = writer
         self.t0 = t0
         var r = SynthRandom(seed: seed, stream: 1_000_003 &* UInt64(file + 1))
@@ -48,6 +50,7 @@ struct DrivingPublisher {
             ids.append(try writer.addChannel(topic: topic, messageEncoding: "cdr", schemaID: s))
         }
         topics = Topics(velocity: ids[0], steering: ids[1], control: ids[2], imu: ids[3], objects: ids[4], weather: ids[5])
+        if withLidar { lidar = try LidarPublisher(writer: writer, seed: seed &+ UInt64(file)) }
     }
 
     private mutating func send(_ channel: UInt16, stampNs: UInt64, latencyMs: ClosedRange<Double>) throws {
@@ -110,6 +113,12 @@ struct DrivingPublisher {
             e.sequenceLength(s.actors.count)
             for a in s.actors { encode(a) }
             try send(topics.objects, stampNs: stamp, latencyMs: 30...60)
+        }
+        if n % 10 == 5, lidar != nil {
+            let bytes = lidar!.sweep(stampNs: stamp, egoX: s.x)
+            lidarSequence &+= 1
+            try writer.addMessage(channelID: lidar!.channel, sequence: lidarSequence, logTime: stamp + 8_000_000,
+                                  publishTime: stamp + 4_000_000, data: bytes)
         }
         if n % 100 == 0 {
             let w = s.weather

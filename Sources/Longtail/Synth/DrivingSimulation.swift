@@ -67,7 +67,7 @@ struct DrivingSimulation {
             weatherEpisodes.append(WeatherEpisode(kind: kind, start: w.rounded(.down), duration: length.rounded(.down),
                                                   p: (0..<4).map { _ in rng.uniform() }))
             // Fair weather between episodes: longer as events get rarer.
-            w += length + episodeLength * rng.uniform(0.2...0.8) * (1 + 40 * (1 - min(max(rareRate, 0), 1)))
+            w += length + episodeLength * rng.uniform(0.2...0.8) * (1 + 40 * pow(1 - min(max(rareRate, 0), 1), 3))
         }
     }
 

@@ -25,6 +25,8 @@ public enum SynthJob {
         public var layout: RobotLayout = .both
         /// Chunk compression level (zstd) for both formats.
         public var zstdLevel: Int32 = 1
+        /// Driving: add a 10 Hz roof lidar (PointCloud2, 256 KiB a sweep) that no detector reads.
+        public var lidar = false
         /// Where to write one SVG per event class, if anywhere.
         public var preview: String?
         public init() {}
@@ -91,7 +93,7 @@ public enum SynthJob {
         let t0 = drivingT0(o, index: index)
         var sim = DrivingSimulation(seed: o.seed, file: index, duration: o.duration, rareRate: o.rareRate)
         var labeler = DrivingLabeler(source: name, t0: Int64(t0))
-        var publisher = try DrivingPublisher(writer: writer, t0: t0, seed: o.seed, file: index)
+        var publisher = try DrivingPublisher(writer: writer, t0: t0, seed: o.seed, file: index, lidar: o.lidar)
         let ticks = Int((o.duration / DrivingSimulation.dt).rounded())
         var last = DrivingTick()
         for n in 1...ticks {
@@ -119,6 +121,7 @@ public enum SynthJob {
         j.key("rare_rate"); j.double(o.rareRate)
         j.key("layout"); j.string(o.layout.rawValue)
         j.key("zstd_level"); j.raw(String(o.zstdLevel))
+        if o.lidar { j.key("lidar"); j.raw("true") }
         j.key("tick_hz"); j.raw("100")
         j.key("ego_front_m"); j.double(DrivingSimulation.egoFront)
         j.key("wheel_base_m"); j.double(DrivingSimulation.wheelBase)

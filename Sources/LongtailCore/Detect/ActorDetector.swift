@@ -117,7 +117,9 @@ struct ActorDetector {
             close("wrong_way_actor", closed4, &out)
             wrongWay[a.id] = ww
         }
-        for id in ttc.keys.sorted() where !present.contains(id) { flush(id, &out) }
+        if ttc.count > present.count || ttc.keys.contains(where: { !present.contains($0) }) {
+            for id in ttc.keys.sorted() where !present.contains(id) { flush(id, &out) }
+        }
     }
 
     /// An actor that left the list: its open runs end where it was last seen.

@@ -50,7 +50,7 @@ public struct Thresholds: Sendable, Equatable {
         "hard_brake.accel_mps2": -4.0, "hard_brake.min_duration_s": 0.3,
         "harsh_acceleration.accel_mps2": 2.5, "harsh_acceleration.min_duration_s": 0.5,
         "high_lateral_accel.accel_mps2": 3.0, "high_lateral_accel.min_duration_s": 0.5,
-        "high_jerk.longitudinal_mps3": 4.13, "high_jerk.total_mps3": 8.37, "high_jerk.min_duration_s": 0.1, "high_jerk.window_s": 0.5,
+        "high_jerk.longitudinal_mps3": 4.13, "high_jerk.total_mps3": 8.37, "high_jerk.min_duration_s": 0.1, "high_jerk.window_s": 0.45,
         "swerve.yaw_rate_rps": 0.3, "swerve.reversal_s": 2.0, "swerve.min_speed_mps": 8,
         "disengagement.before_s": 0.5, "disengagement.after_s": 1.0,
         "low_ttc.warn_s": 1.5, "low_ttc.severe_s": 0.95, "low_ttc.min_speed_mps": 5, "low_ttc.in_path_m": 1.0,

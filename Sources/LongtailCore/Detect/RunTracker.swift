@@ -22,6 +22,7 @@ public struct RunTracker: Sendable {
     }
 
     /// Feeds one sample; returns a finished run when one closes.
+    @inline(__always)
     public mutating func feed(_ t: Double, _ holds: Bool, _ update: (inout [String: Double]) -> Void) -> Run? {
         if holds {
             if run == nil { run = Run(start: t, lastTrue: t) }
@@ -29,7 +30,9 @@ public struct RunTracker: Sendable {
             update(&run!.facts)
             return nil
         }
-        guard let r = run, t - r.lastTrue > mergeGap else { return nil }
+        // The common case, no open run, touches nothing (no copy of the facts dictionary).
+        if run == nil || t - run!.lastTrue <= mergeGap { return nil }
+        let r = run!
         run = nil
         return r.lastTrue + step - r.start >= minDuration - 1e-9 ? r : nil
     }

@@ -51,6 +51,8 @@ public struct CDREncoder {
 
     /// A sequence length prefix.
     public mutating func sequenceLength(_ n: Int) { uint32(UInt32(n)) }
+    /// A `uint8[]` field: its length, then the bytes.
+    public mutating func byteSequence(_ data: [UInt8]) { sequenceLength(data.count); bytes += data }
 
     /// `builtin_interfaces/Time` from nanoseconds.
     public mutating func time(nanoseconds t: UInt64) {
