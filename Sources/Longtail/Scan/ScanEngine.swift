@@ -69,13 +69,12 @@ final class ScanEngine {
         scan.segments = s.segments.segments
         if s.driving != nil { scan.events = s.driving!.finish() }
         if let r = s.robot { scan.events = RobotDetector.detect(r, thresholds: profile.thresholds, available: available) }
-        let off = Set((profile.domain == .driving ? DrivingDetector.disabled(available: available)
-                                                  : RobotDetector.disabled(available: available)).map(\.event))
+        scan.disabled = profile.domain == .driving ? DrivingDetector.disabled(available: available)
+                                                   : RobotDetector.disabled(available: available)
+        let off = Set(scan.disabled.map(\.event))
         scan.events.removeAll { off.contains($0.name) }
         scan.gaps = resampler.gaps
         scan.ticks = resampler.ticks
-        scan.disabled = profile.domain == .driving ? DrivingDetector.disabled(available: available)
-                                                   : RobotDetector.disabled(available: available)
         for q in resampler.queueList where q.outOfOrder > 0 {
             scan.warnings.append("\(q.name): \(q.outOfOrder) samples arrived out of time order and were dropped")
         }
@@ -134,7 +133,7 @@ struct TickState {
             driving!.feed(tick: t, frame)
         } else {
             if robot == nil { robot = RobotEpisodeSignals(t0Ns: t, dt: 1 / profile.rateHz) }
-            robot!.append(Array(row[0..<n]))
+            robot!.append(row[0..<n])
         }
         let values = row   // shares storage; keeps `self` out of the closure
         values.withUnsafeBufferPointer { segments.add(t, $0) }

@@ -19,6 +19,12 @@ public enum ScanJob {
         public init(paths: [String], out: String?, profile: Profile?) { self.paths = paths; self.out = out; self.profile = profile }
     }
 
+    /// A path that is not a readable file.
+    public struct UnreadableFile: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "\(path): no such file, or not readable" }
+    }
+
     /// A source that could not be scanned, and why.
     public struct Failure: Sendable { public var path: String; public var reason: String }
 
@@ -52,9 +58,7 @@ public enum ScanJob {
 
     /// Scans one file (MCAP or HDF5, told apart by their first bytes).
     public static func scanFile(_ path: String, profile: Profile, dryRun: Bool = false) throws -> [SourceScan] {
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw ProfileError(source: profile.name, message: "\(path): no such readable file")
-        }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw UnreadableFile(path: path) }
         if HDF5File.isHDF5(path: path) {
             return try HDF5Scanner(profile: profile, path: path).scan(dryRun: dryRun)
         }

@@ -1,9 +1,9 @@
+import LongtailCore
+
 /// One ground-truth event: a line of `labels.jsonl`.
 public struct GroundTruthLabel: Sendable, Equatable {
-    public enum Fact: Sendable, Equatable {
-        case number(Double)
-        case text(String)
-    }
+    /// A measurement or a word: the same facts detectors report.
+    public typealias Fact = DetectedEvent.Fact
     public var source: String
     public var event: String
     public var kind: String

@@ -23,10 +23,11 @@ public struct RobotEpisodeSignals: Sendable {
 
     public var count: Int { fz.count }
 
-    /// Appends one tick (values in `signalNames` order).
-    public mutating func append(_ v: [Float]) {
-        fx.append(v[0]); fy.append(v[1]); fz.append(v[2]); tz.append(v[3])
-        px.append(v[4]); py.append(v[5]); pz.append(v[6]); rotation.append(v[7]); gripper.append(v[8])
+    /// Appends one tick (values in `signalNames` order, from index `v.startIndex`).
+    public mutating func append<C: RandomAccessCollection>(_ v: C) where C.Element == Float, C.Index == Int {
+        let i = v.startIndex
+        fx.append(v[i]); fy.append(v[i + 1]); fz.append(v[i + 2]); tz.append(v[i + 3])
+        px.append(v[i + 4]); py.append(v[i + 5]); pz.append(v[i + 6]); rotation.append(v[i + 7]); gripper.append(v[i + 8])
     }
 }
 
