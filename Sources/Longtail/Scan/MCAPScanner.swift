@@ -21,10 +21,32 @@ struct MCAPScanner {
         /// Signals that need their combiner (weights, yaw, map, scale, offset).
         var combined: [(Int, [Int], Combiner)] = []
 
-        /// Splits `signals` into the two paths, once the feed is complete.
-        func seal() {
+        /// The fixed-offset reader, when the schema allows it; its outputs land in `scratch`
+        /// in `fastNames` order.
+        var fast: CDRFieldReader?
+        var fastNames: [String] = []
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 64)
+        var fastStamp: (Int, Int)?
+        var fastDirect: [(Int32, Int32)] = []
+        var fastCombined: [(Int, [Int], Combiner)] = []
+
+        deinit { scratch.deallocate() }
+
+        /// Splits `signals` into the two paths, once the feed is complete; `names` are the
+        /// scalar column names the extractor was compiled with.
+        func seal(plan: CDRPlan, names: [String], stampNames: (String, String)?) {
             for (signal, cols, c) in signals {
                 if c.isIdentity { direct.append((Int32(signal), Int32(cols[0]))) } else { combined.append((signal, cols, c)) }
+            }
+            let wanted = Array(Set(signals.flatMap { $0.1.map { names[$0] } } + [stampNames?.0, stampNames?.1].compactMap { $0 })).sorted()
+            guard actors == nil, !wanted.isEmpty, wanted.count <= 64, let reader = CDRFieldReader(plan: plan, fields: wanted) else { return }
+            let at = Dictionary(uniqueKeysWithValues: wanted.enumerated().map { ($1, $0) })
+            fast = reader
+            fastNames = wanted
+            if let (s, n) = stampNames, stamp != nil { fastStamp = (at[s]!, at[n]!) }
+            for (signal, cols, c) in signals {
+                let idx = cols.map { at[names[$0]]! }
+                if c.isIdentity { fastDirect.append((Int32(signal), Int32(idx[0]))) } else { fastCombined.append((signal, idx, c)) }
             }
         }
         var actors: ActorColumns?
@@ -121,7 +143,8 @@ struct MCAPScanner {
                     found["actors"] = c.topic
                 }
             }
-            feed.seal()
+            let stampField = wanted.compactMap(\.element.stamp).first
+            feed.seal(plan: plan, names: x.scalarNames, stampNames: stampField.map { ($0 + ".sec", $0 + ".nanosec") })
             if !feed.signals.isEmpty || feed.actors != nil { feeds[Int(c.id)] = feed }
         }
 
@@ -135,6 +158,22 @@ struct MCAPScanner {
                 guard let feed = feeds[Int(m.channelID)] else { return }
                 if dryRun { return }
                 scan.bytes += UInt64(m.data.count)
+                if let reader = feed.fast {
+                    let out = feed.scratch
+                    let done: Bool
+                    do throws(CDRError) { done = try reader.read(m.data, into: out) } catch {
+                        throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
+                                        offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
+                    }
+                    if done {
+                        var t = Int64(m.logTime)
+                        if let (s, n) = feed.fastStamp { t = Int64(out[s]) * 1_000_000_000 + Int64(out[n]) }
+                        for (signal, i) in feed.fastDirect { engine.add(signal: Int(signal), t, out[Int(i)]) }
+                        for (signal, idx, combiner) in feed.fastCombined { engine.add(signal: signal, t, combiner.value { out[idx[$0]] }) }
+                        if t > lastDrain &+ 200_000_000 { engine.drain(final: false); lastDrain = UInt64(max(0, t)) }
+                        return
+                    }
+                }
                 do throws(CDRError) {
                     try feed.extractor.extract(m.data, timestamp: Int64(m.logTime), into: feed.block, ragged: feed.ragged)
                 } catch {
