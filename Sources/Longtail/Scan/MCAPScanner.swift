@@ -74,12 +74,18 @@ struct MCAPScanner {
     func scan(dryRun: Bool = false) throws(MCAPError) -> SourceScan {
         var scan = SourceScan(source: path)
         var schemas: [UInt16: Schema] = [:]
-        var feeds = [ChannelFeed?](repeating: nil, count: 65536)
+        // Per-message state lives in memory the record closure reaches through constant
+        // pointers: variables shared with `makeFeed` would be boxed and checked at run time.
+        let feeds = UnsafeMutablePointer<ChannelFeed?>.allocate(capacity: 65536)
+        feeds.initialize(repeating: nil, count: 65536)
+        defer { feeds.deinitialize(count: 65536); feeds.deallocate() }
+        let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)   // messages, bytes, last drain time
+        counters.initialize(repeating: 0, count: 3)
+        defer { counters.deallocate() }
         var seen = Set<UInt16>()
         var found: [String: String] = [:]
         var actorsFound = false
         let engine = ScanEngine(profile: profile, source: path)
-        var lastDrain: UInt64 = 0
 
         func makeFeed(_ c: Channel) {
             let wanted = profile.signals.enumerated().filter { Self.matches($0.element.topic ?? "\u{0}", c.topic) }
@@ -154,10 +160,10 @@ struct MCAPScanner {
             switch raw.opcode {
             case Opcode.message:
                 let m = try raw.messageView()
-                scan.messages += 1
+                counters[0] &+= 1
                 guard let feed = feeds[Int(m.channelID)] else { return }
                 if dryRun { return }
-                scan.bytes += UInt64(m.data.count)
+                counters[1] &+= UInt64(m.data.count)
                 if let reader = feed.fast {
                     let out = feed.scratch
                     let done: Bool
@@ -170,7 +176,7 @@ struct MCAPScanner {
                         if let (s, n) = feed.fastStamp { t = Int64(out[s]) * 1_000_000_000 + Int64(out[n]) }
                         for (signal, i) in feed.fastDirect { engine.add(signal: Int(signal), t, out[Int(i)]) }
                         for (signal, idx, combiner) in feed.fastCombined { engine.add(signal: signal, t, combiner.value { out[idx[$0]] }) }
-                        if t > lastDrain &+ 200_000_000 { engine.drain(final: false); lastDrain = UInt64(max(0, t)) }
+                        if t > counters[2] &+ 200_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
                         return
                     }
                 }
@@ -193,7 +199,7 @@ struct MCAPScanner {
                     engine.add(actorsAt: t, actors(a, r))
                     r.reset()
                 }
-                if t > lastDrain &+ 200_000_000 { engine.drain(final: false); lastDrain = UInt64(max(0, t)) }
+                if t > counters[2] &+ 200_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
             case Opcode.schema:
                 if case .schema(let s) = try raw.parse() { schemas[s.id] = s }
             case Opcode.channel:
@@ -204,6 +210,8 @@ struct MCAPScanner {
             default: break
             }
         }
+        scan.messages = Int(counters[0])
+        scan.bytes = counters[1]
         scan.found = found
         var have = Set(found.keys)
         if actorsFound { have.insert("actors") }

@@ -75,7 +75,7 @@ struct ActorDetector {
             let closed1 = tr.feed(t, inPath && ttcValue < th["low_ttc.warn_s"] && v > th["low_ttc.min_speed_mps"]) { f in
                 f.keepMin("min_ttc_s", ttcValue); f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }
-            close("low_ttc", closed1, &out)
+            if closed1 != nil { close("low_ttc", closed1, &out) }
             ttc[a.id] = tr
 
             // Cut-in: from outside ±outside_m to inside ±inside_m, ahead, closer than the RSS distance.
@@ -96,7 +96,7 @@ struct ActorDetector {
             let closed2 = cr.feed(t, crossingNow) { f in
                 f.keepMin("min_distance_ahead_m", gap); f.keepMax("lateral_speed_mps", abs(a.vy)); f.keepFirst("ego_speed_mps", v)
             }
-            close("pedestrian_crossing", closed2, &out)
+            if closed2 != nil { close("pedestrian_crossing", closed2, &out) }
             crossing[a.id] = cr
 
             var vr = vru[a.id] ?? tracker(0.2, 0.3)
@@ -105,7 +105,7 @@ struct ActorDetector {
                                                        && alongside && v > th["vulnerable_road_user_close.min_speed_mps"]) { f in
                 f.keepMin("min_lateral_m", abs(a.y)); f.keepMax("ego_speed_mps", v); f.keepFirst("cyclist", a.cls == .cyclist ? 1 : 0)
             }
-            close("vulnerable_road_user_close", closed3, &out)
+            if closed3 != nil { close("vulnerable_road_user_close", closed3, &out) }
             vru[a.id] = vr
 
             var ww = wrongWay[a.id] ?? tracker(0.5, 0.3)
@@ -114,7 +114,7 @@ struct ActorDetector {
                                              && abs(a.y) < th["wrong_way_actor.lateral_m"] && closing > 0) { f in
                 f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }
-            close("wrong_way_actor", closed4, &out)
+            if closed4 != nil { close("wrong_way_actor", closed4, &out) }
             wrongWay[a.id] = ww
         }
         if ttc.count > present.count || ttc.keys.contains(where: { !present.contains($0) }) {

@@ -109,7 +109,9 @@ struct EgoDetector {
         "high_jerk": ["peak_longitudinal_jerk_mps3", "peak_total_jerk_mps3"],
     ]
 
-    /// Emits the event of a closed run with its facts and confidence.
+    /// Emits the event of a closed run with its facts and confidence. Callers test for a
+    /// closed run first: calling a method on `self` with `&out` copies the detector (900
+    /// bytes), which per tick cost more than all the detection.
     private func close(_ name: String, _ run: RunTracker.Run?, _ out: inout EventSink) {
         guard let r = run else { return }
         let f = r.facts
@@ -133,20 +135,20 @@ struct EgoDetector {
         let closed1 = hardBrake.feed(ta, a <= brake) { x in
             x.keepMin("peak_decel_mps2", a); x.keepFirst("speed_start_mps", v); x["speed_end_mps"] = v
         }
-        close("hard_brake", closed1, &out)
+        if closed1 != nil { close("hard_brake", closed1, &out) }
         let closed2 = harshAccel.feed(ta, a >= accel) { x in
             x.keepMax("peak_accel_mps2", a); x.keepFirst("speed_start_mps", v)
         }
-        close("harsh_acceleration", closed2, &out)
+        if closed2 != nil { close("harsh_acceleration", closed2, &out) }
         let closed3 = lateral.feed(ta, abs(ay) >= lat) { x in
             x.keepMax("peak_lateral_accel_mps2", abs(ay)); x.keepFirst("speed_mps", v)
         }
-        close("high_lateral_accel", closed3, &out)
+        if closed3 != nil { close("high_lateral_accel", closed3, &out) }
         let total = (jx * jx + jy * jy).squareRoot()
         let closed4 = jerk.feed(tj, abs(jx) >= jerkLong || total >= jerkTotal) { x in
             x.keepMax("peak_longitudinal_jerk_mps3", abs(jx)); x.keepMax("peak_total_jerk_mps3", total)
         }
-        close("high_jerk", closed4, &out)
+        if closed4 != nil { close("high_jerk", closed4, &out) }
 
         // Swerve: yaw-rate runs past the threshold with opposite signs starting within the window.
         let yr = yawLimit, vmin = swerveSpeed

@@ -54,17 +54,17 @@ struct WeatherDetector {
             if !p.isNaN { f.keepMax("peak_precipitation_mm_h", p) }
             if !wiper.isNaN { f.keepMax("wiper_level", wiper) }
         }
-        close("heavy_rain", closed1, &out)
+        if closed1 != nil { close("heavy_rain", closed1, &out) }
         let closed2 = snow.feed(second, p > th["snow.mm_h"] && temp <= th["snow.max_temperature_c"]) { f in
             f.keepMax("peak_precipitation_mm_h", p); f.keepMin("min_temperature_c", temp)
         }
-        close("snow", closed2, &out)
+        if closed2 != nil { close("snow", closed2, &out) }
         let closed3 = fog.feed(second, vis < th["fog.visibility_m"]) { f in f.keepMin("min_visibility_m", vis) }
-        close("fog", closed3, &out)
+        if closed3 != nil { close("fog", closed3, &out) }
         let closed4 = lowVisibility.feed(second, vis >= th["fog.visibility_m"] && vis < th["low_visibility.visibility_m"]) { f in
             f.keepMin("min_visibility_m", vis)
         }
-        close("low_visibility", closed4, &out)
+        if closed4 != nil { close("low_visibility", closed4, &out) }
         let active = w.abs >= 0.5 || w.esc >= 0.5 || w.tcs >= 0.5
         let closed5 = icy.feed(second, temp <= th["icy_road.max_temperature_c"] && active) { f in
             f.keepMin("min_temperature_c", temp)
@@ -72,7 +72,7 @@ struct WeatherDetector {
             if w.esc >= 0.5 { f["esc"] = 1 }
             if w.tcs >= 0.5 { f["tcs"] = 1 }
         }
-        close("icy_road", closed5, &out)
+        if closed5 != nil { close("icy_road", closed5, &out) }
     }
 
     mutating func finish(_ out: inout EventSink) {
