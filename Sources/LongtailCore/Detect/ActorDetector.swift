@@ -72,10 +72,10 @@ struct ActorDetector {
             let ttcValue = closing > 0.1 ? gap / closing : .infinity
             let inPath = abs(a.y) < th["low_ttc.in_path_m"] && gap > 0
             var tr = ttc[a.id] ?? tracker(0.2, 0.2)
-            let closed1 = tr.feed(t, inPath && ttcValue < th["low_ttc.warn_s"] && v > th["low_ttc.min_speed_mps"]) { f in
+            let ttcRun = tr.feed(t, inPath && ttcValue < th["low_ttc.warn_s"] && v > th["low_ttc.min_speed_mps"]) { f in
                 f.keepMin("min_ttc_s", ttcValue); f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }
-            if closed1 != nil { close("low_ttc", closed1, &out) }
+            if ttcRun != nil { close("low_ttc", ttcRun, &out) }
             ttc[a.id] = tr
 
             // Cut-in: from outside ±outside_m to inside ±inside_m, ahead, closer than the RSS distance.
@@ -93,28 +93,28 @@ struct ActorDetector {
             var cr = crossing[a.id] ?? tracker(0.5, 0.3)
             let crossingNow = a.cls == .pedestrian && gap > 0 && gap <= th["pedestrian_crossing.ahead_m"]
                 && abs(a.y) <= th["pedestrian_crossing.lateral_m"] && a.y * a.vy < 0 && abs(a.vy) > th["pedestrian_crossing.min_lateral_speed_mps"]
-            let closed2 = cr.feed(t, crossingNow) { f in
+            let crossingRun = cr.feed(t, crossingNow) { f in
                 f.keepMin("min_distance_ahead_m", gap); f.keepMax("lateral_speed_mps", abs(a.vy)); f.keepFirst("ego_speed_mps", v)
             }
-            if closed2 != nil { close("pedestrian_crossing", closed2, &out) }
+            if crossingRun != nil { close("pedestrian_crossing", crossingRun, &out) }
             crossing[a.id] = cr
 
             var vr = vru[a.id] ?? tracker(0.2, 0.3)
             let alongside = a.x >= -th["vulnerable_road_user_close.behind_m"] && a.x <= front + th["vulnerable_road_user_close.ahead_m"]
-            let closed3 = vr.feed(t, a.cls.isVulnerable && abs(a.y) < th["vulnerable_road_user_close.lateral_m"]
+            let vruRun = vr.feed(t, a.cls.isVulnerable && abs(a.y) < th["vulnerable_road_user_close.lateral_m"]
                                                        && alongside && v > th["vulnerable_road_user_close.min_speed_mps"]) { f in
                 f.keepMin("min_lateral_m", abs(a.y)); f.keepMax("ego_speed_mps", v); f.keepFirst("cyclist", a.cls == .cyclist ? 1 : 0)
             }
-            if closed3 != nil { close("vulnerable_road_user_close", closed3, &out) }
+            if vruRun != nil { close("vulnerable_road_user_close", vruRun, &out) }
             vru[a.id] = vr
 
             var ww = wrongWay[a.id] ?? tracker(0.5, 0.3)
             let opposite = cos(a.heading) < cos(th["wrong_way_actor.heading_deg"] * Double.pi / 180)
-            let closed4 = ww.feed(t, a.cls.isVehicle && opposite && gap > 0
+            let wrongWayRun = ww.feed(t, a.cls.isVehicle && opposite && gap > 0
                                              && abs(a.y) < th["wrong_way_actor.lateral_m"] && closing > 0) { f in
                 f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }
-            if closed4 != nil { close("wrong_way_actor", closed4, &out) }
+            if wrongWayRun != nil { close("wrong_way_actor", wrongWayRun, &out) }
             wrongWay[a.id] = ww
         }
         if ttc.count > present.count || ttc.keys.contains(where: { !present.contains($0) }) {

@@ -132,23 +132,23 @@ struct EgoDetector {
         let (a, ay, jx, jy) = filter(f)
         let v = Double(f.speed), yaw = Double(f.yawRate)
         let ta = t - accelDelay, tj = t - jerkDelay
-        let closed1 = hardBrake.feed(ta, a <= brake) { x in
+        let brakeRun = hardBrake.feed(ta, a <= brake) { x in
             x.keepMin("peak_decel_mps2", a); x.keepFirst("speed_start_mps", v); x["speed_end_mps"] = v
         }
-        if closed1 != nil { close("hard_brake", closed1, &out) }
-        let closed2 = harshAccel.feed(ta, a >= accel) { x in
+        if brakeRun != nil { close("hard_brake", brakeRun, &out) }
+        let accelRun = harshAccel.feed(ta, a >= accel) { x in
             x.keepMax("peak_accel_mps2", a); x.keepFirst("speed_start_mps", v)
         }
-        if closed2 != nil { close("harsh_acceleration", closed2, &out) }
-        let closed3 = lateral.feed(ta, abs(ay) >= lat) { x in
+        if accelRun != nil { close("harsh_acceleration", accelRun, &out) }
+        let lateralRun = lateral.feed(ta, abs(ay) >= lat) { x in
             x.keepMax("peak_lateral_accel_mps2", abs(ay)); x.keepFirst("speed_mps", v)
         }
-        if closed3 != nil { close("high_lateral_accel", closed3, &out) }
+        if lateralRun != nil { close("high_lateral_accel", lateralRun, &out) }
         let total = (jx * jx + jy * jy).squareRoot()
-        let closed4 = jerk.feed(tj, abs(jx) >= jerkLong || total >= jerkTotal) { x in
+        let jerkRun = jerk.feed(tj, abs(jx) >= jerkLong || total >= jerkTotal) { x in
             x.keepMax("peak_longitudinal_jerk_mps3", abs(jx)); x.keepMax("peak_total_jerk_mps3", total)
         }
-        if closed4 != nil { close("high_jerk", closed4, &out) }
+        if jerkRun != nil { close("high_jerk", jerkRun, &out) }
 
         // Swerve: yaw-rate runs past the threshold with opposite signs starting within the window.
         let yr = yawLimit, vmin = swerveSpeed

@@ -50,29 +50,29 @@ struct WeatherDetector {
         let p = Double(w.precipitation), wiper = Double(w.wiper), temp = Double(w.temperature), vis = Double(w.visibility)
         if wiper >= th["wiper.max_level"] { wiperHighSince = wiperHighSince ?? second } else { wiperHighSince = nil }
         let wipersLong = (wiperHighSince.map { second - $0 >= th["heavy_rain.wiper_high_s"] }) ?? false
-        let closed1 = heavyRain.feed(second, p >= th["heavy_rain.mm_h"] || wipersLong) { f in
+        let rainRun = heavyRain.feed(second, p >= th["heavy_rain.mm_h"] || wipersLong) { f in
             if !p.isNaN { f.keepMax("peak_precipitation_mm_h", p) }
             if !wiper.isNaN { f.keepMax("wiper_level", wiper) }
         }
-        if closed1 != nil { close("heavy_rain", closed1, &out) }
-        let closed2 = snow.feed(second, p > th["snow.mm_h"] && temp <= th["snow.max_temperature_c"]) { f in
+        if rainRun != nil { close("heavy_rain", rainRun, &out) }
+        let snowRun = snow.feed(second, p > th["snow.mm_h"] && temp <= th["snow.max_temperature_c"]) { f in
             f.keepMax("peak_precipitation_mm_h", p); f.keepMin("min_temperature_c", temp)
         }
-        if closed2 != nil { close("snow", closed2, &out) }
-        let closed3 = fog.feed(second, vis < th["fog.visibility_m"]) { f in f.keepMin("min_visibility_m", vis) }
-        if closed3 != nil { close("fog", closed3, &out) }
-        let closed4 = lowVisibility.feed(second, vis >= th["fog.visibility_m"] && vis < th["low_visibility.visibility_m"]) { f in
+        if snowRun != nil { close("snow", snowRun, &out) }
+        let fogRun = fog.feed(second, vis < th["fog.visibility_m"]) { f in f.keepMin("min_visibility_m", vis) }
+        if fogRun != nil { close("fog", fogRun, &out) }
+        let lowVisibilityRun = lowVisibility.feed(second, vis >= th["fog.visibility_m"] && vis < th["low_visibility.visibility_m"]) { f in
             f.keepMin("min_visibility_m", vis)
         }
-        if closed4 != nil { close("low_visibility", closed4, &out) }
+        if lowVisibilityRun != nil { close("low_visibility", lowVisibilityRun, &out) }
         let active = w.abs >= 0.5 || w.esc >= 0.5 || w.tcs >= 0.5
-        let closed5 = icy.feed(second, temp <= th["icy_road.max_temperature_c"] && active) { f in
+        let icyRun = icy.feed(second, temp <= th["icy_road.max_temperature_c"] && active) { f in
             f.keepMin("min_temperature_c", temp)
             if w.abs >= 0.5 { f["abs"] = 1 }
             if w.esc >= 0.5 { f["esc"] = 1 }
             if w.tcs >= 0.5 { f["tcs"] = 1 }
         }
-        if closed5 != nil { close("icy_road", closed5, &out) }
+        if icyRun != nil { close("icy_road", icyRun, &out) }
     }
 
     mutating func finish(_ out: inout EventSink) {
