@@ -60,6 +60,10 @@ struct MCAPScanner {
     /// Ragged column indexes of the actor attributes.
     struct ActorColumns {
         var id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?, length: Int?
+        /// The twist is in the actor's own frame (rotate it by the heading).
+        var objectFrame: Bool
+        /// Class id → canonical class, from the profile's table (integer ids).
+        var classes: [Int: ActorClass]
     }
 
     let profile: Profile
@@ -143,7 +147,10 @@ struct MCAPScanner {
                     feed.actors = ActorColumns(id: raggedIndex[a.id]!, cls: a.class.flatMap { raggedIndex[$0] }, x: raggedIndex[a.x]!,
                                                y: raggedIndex[a.y]!, vx: raggedIndex[a.vx]!, vy: a.vy.flatMap { raggedIndex[$0] },
                                                orientation: orientation?.count == 4 ? orientation : nil,
-                                               length: a.length.flatMap { raggedIndex[$0] })
+                                               length: a.length.flatMap { raggedIndex[$0] }, objectFrame: a.velocityFrame == "object",
+                                               classes: Dictionary((a.classes ?? [:]).compactMap { k, v in
+                                                   Int(k).flatMap { id in ActorClass(rawValue: v).map { (id, $0) } }
+                                               }, uniquingKeysWith: { x, _ in x }))
                     if let st = a.stamp, let sec = scalar[st + ".sec"], let nsec = scalar[st + ".nanosec"] { feed.stamp = (sec, nsec) }
                     actorsFound = true
                     found["actors"] = c.topic
@@ -226,7 +233,6 @@ struct MCAPScanner {
 
     /// One message's actor list from the ragged columns.
     func actors(_ a: ActorColumns, _ r: RaggedColumns) -> [ActorObservation] {
-        let spec = profile.actors!
         let ids = r.row(0, column: a.id), xs = r.row(0, column: a.x), ys = r.row(0, column: a.y), vxs = r.row(0, column: a.vx)
         let n = ids.count
         guard xs.count == n, ys.count == n, vxs.count == n else { return [] }
@@ -236,7 +242,6 @@ struct MCAPScanner {
         let q = a.orientation.map { $0.map { r.row(0, column: $0) } }
         var out: [ActorObservation] = []
         out.reserveCapacity(n)
-        let classes = spec.classes ?? [:]
         let base = xs.startIndex
         for i in 0..<n {
             func at(_ s: ArraySlice<Double>?) -> Double? { guard let s, s.count == n else { return nil }; return s[s.startIndex + i] }
@@ -246,14 +251,13 @@ struct MCAPScanner {
                 heading = atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
             }
             var vx = vxs[base + i], vy = at(vys) ?? 0
-            switch spec.velocityFrame ?? "ego" {
-            case "object":
+            // "ego" needs nothing; "relative" is made absolute by the engine, which knows the ego speed.
+            if a.objectFrame {
                 let c = cos(heading), s = sin(heading)
                 (vx, vy) = (vx * c - vy * s, vx * s + vy * c)
-            default: break   // "ego"; "relative" is made absolute by the engine, which knows the ego speed
             }
-            let clsName = at(cls).flatMap { classes[SignalSpec.key($0)] } ?? "unknown"
-            out.append(ActorObservation(id: Int(ids[ids.startIndex + i]), cls: ActorClass(rawValue: clsName) ?? .unknown,
+            let cls = at(cls).flatMap { $0.isFinite && abs($0) < 1e9 ? a.classes[Int($0)] : nil } ?? .unknown
+            out.append(ActorObservation(id: Int(ids[ids.startIndex + i]), cls: cls,
                                         x: xs[base + i], y: ys[ys.startIndex + i], vx: vx, vy: vy, heading: heading,
                                         length: at(lengths) ?? 0))
         }

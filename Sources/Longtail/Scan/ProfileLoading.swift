@@ -129,6 +129,9 @@ extension Profile {
             if let k = s.kind, k != "continuous" && k != "state" { throw fail("signal '\(s.name)': kind must be continuous or state, not '\(k)'") }
         }
         if let a = actors {
+            for id in (a.classes ?? [:]).keys.sorted() where Int(id) == nil {
+                throw fail("actors.classes key '\(id)' is not an integer class id")
+            }
             for (id, cls) in a.classes ?? [:] where ActorClass(rawValue: cls) == nil {
                 throw fail("actors.classes.\(id) = '\(cls)' is not a class; valid: \(ActorClass.allCases.map(\.rawValue).joined(separator: ", "))")
             }
