@@ -7,65 +7,6 @@ import LongtailMCAP
 /// Scans one MCAP file with a profile: decodes only the fields the profile maps, straight
 /// into columns, and feeds the scan engine. Streams: memory stays bounded.
 struct MCAPScanner {
-    /// What one channel feeds: profile signals (each from its input columns) and/or actor lists.
-    final class ChannelFeed {
-        let extractor: CDRColumnExtractor
-        let block: ColumnBlock
-        let ragged: RaggedColumns?
-        /// (signal index in the profile, its input column indexes, its arithmetic).
-        var signals: [(Int, [Int], Combiner)] = []
-        /// Stamp columns (sec, nanosec), when the profile asks for header times.
-        var stamp: (Int, Int)?
-        /// Fast path: signals that copy one input column unchanged (signal, column).
-        var direct: [(Int32, Int32)] = []
-        /// Signals that need their combiner (weights, yaw, map, scale, offset).
-        var combined: [(Int, [Int], Combiner)] = []
-
-        /// The fixed-offset reader, when the schema allows it; its outputs land in `scratch`
-        /// in `fastNames` order.
-        var fast: CDRFieldReader?
-        var fastNames: [String] = []
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 64)
-        var fastStamp: (Int, Int)?
-        var fastDirect: [(Int32, Int32)] = []
-        var fastCombined: [(Int, [Int], Combiner)] = []
-
-        deinit { scratch.deallocate() }
-
-        /// Splits `signals` into the two paths, once the feed is complete; `names` are the
-        /// scalar column names the extractor was compiled with.
-        func seal(plan: CDRPlan, names: [String], stampNames: (String, String)?) {
-            for (signal, cols, c) in signals {
-                if c.isIdentity { direct.append((Int32(signal), Int32(cols[0]))) } else { combined.append((signal, cols, c)) }
-            }
-            let wanted = Array(Set(signals.flatMap { $0.1.map { names[$0] } } + [stampNames?.0, stampNames?.1].compactMap { $0 })).sorted()
-            guard actors == nil, !wanted.isEmpty, wanted.count <= 64, let reader = CDRFieldReader(plan: plan, fields: wanted) else { return }
-            let at = Dictionary(uniqueKeysWithValues: wanted.enumerated().map { ($1, $0) })
-            fast = reader
-            fastNames = wanted
-            if let (s, n) = stampNames, stamp != nil { fastStamp = (at[s]!, at[n]!) }
-            for (signal, cols, c) in signals {
-                let idx = cols.map { at[names[$0]]! }
-                if c.isIdentity { fastDirect.append((Int32(signal), Int32(idx[0]))) } else { fastCombined.append((signal, idx, c)) }
-            }
-        }
-        var actors: ActorColumns?
-        init(_ x: CDRColumnExtractor) {
-            extractor = x
-            block = ColumnBlock(names: x.scalarNames, capacity: 1)
-            ragged = x.raggedNames.isEmpty ? nil : RaggedColumns(names: x.raggedNames)
-        }
-    }
-
-    /// Ragged column indexes of the actor attributes.
-    struct ActorColumns {
-        var id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?, length: Int?
-        /// The twist is in the actor's own frame (rotate it by the heading).
-        var objectFrame: Bool
-        /// Class id → canonical class, from the profile's table (integer ids).
-        var classes: [Int: ActorClass]
-    }
-
     let profile: Profile
     let path: String
 
@@ -171,18 +112,13 @@ struct MCAPScanner {
                 guard let feed = feeds[Int(m.channelID)] else { return }
                 if dryRun { return }
                 counters[1] &+= UInt64(m.data.count)
-                if let reader = feed.fast {
-                    let out = feed.scratch
-                    let done: Bool
-                    do throws(CDRError) { done = try reader.read(m.data, into: out) } catch {
+                if let fast = feed.fast {
+                    let sampled: Int64?
+                    do throws(CDRError) { sampled = try fast.feed(m.data, logTime: m.logTime, into: engine) } catch {
                         throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
                                         offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
                     }
-                    if done {
-                        var t = Int64(m.logTime)
-                        if let (s, n) = feed.fastStamp { t = Int64(out[s]) * 1_000_000_000 + Int64(out[n]) }
-                        for (signal, i) in feed.fastDirect { engine.add(signal: Int(signal), t, out[Int(i)]) }
-                        for (signal, idx, combiner) in feed.fastCombined { engine.add(signal: signal, t, combiner.value { out[idx[$0]] }) }
+                    if let t = sampled {
                         if t > counters[2] &+ 200_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
                         return
                     }

@@ -1,0 +1,87 @@
+import LongtailCore
+import LongtailMCAP
+
+extension MCAPScanner {
+    /// What one channel feeds: profile signals (each from its input columns) and/or actor lists.
+    final class ChannelFeed {
+        let extractor: CDRColumnExtractor
+        let block: ColumnBlock
+        let ragged: RaggedColumns?
+        /// (signal index in the profile, its input column indexes, its arithmetic).
+        var signals: [(Int, [Int], Combiner)] = []
+        /// Stamp columns (sec, nanosec), when the profile asks for header times.
+        var stamp: (Int, Int)?
+        /// Fast path: signals that copy one input column unchanged (signal, column).
+        var direct: [(Int32, Int32)] = []
+        /// Signals that need their combiner (weights, yaw, map, scale, offset).
+        var combined: [(Int, [Int], Combiner)] = []
+
+        /// The fixed-offset path, when the schema allows it.
+        var fast: FastPath?
+
+        /// Splits `signals` into the two paths, once the feed is complete; `names` are the
+        /// scalar column names the extractor was compiled with.
+        func seal(plan: CDRPlan, names: [String], stampNames: (String, String)?) {
+            for (signal, cols, c) in signals {
+                if c.isIdentity { direct.append((Int32(signal), Int32(cols[0]))) } else { combined.append((signal, cols, c)) }
+            }
+            let wanted = Array(Set(signals.flatMap { $0.1.map { names[$0] } } + [stampNames?.0, stampNames?.1].compactMap { $0 })).sorted()
+            guard actors == nil, !wanted.isEmpty, let reader = CDRFieldReader(plan: plan, fields: wanted) else { return }
+            let at = Dictionary(uniqueKeysWithValues: wanted.enumerated().map { ($1, $0) })
+            var direct: [(Int32, Int32)] = [], combined: [(Int, [Int], Combiner)] = []
+            for (signal, cols, c) in signals {
+                let idx = cols.map { at[names[$0]]! }
+                if c.isIdentity { direct.append((Int32(signal), Int32(idx[0]))) } else { combined.append((signal, idx, c)) }
+            }
+            let stampAt = stampNames.flatMap { s, n in stamp != nil ? (at[s]!, at[n]!) : nil }
+            fast = FastPath(reader: reader, count: wanted.count, stamp: stampAt, direct: direct, combined: combined)
+        }
+        var actors: ActorColumns?
+        init(_ x: CDRColumnExtractor) {
+            extractor = x
+            block = ColumnBlock(names: x.scalarNames, capacity: 1)
+            ragged = x.raggedNames.isEmpty ? nil : RaggedColumns(names: x.raggedNames)
+        }
+    }
+
+
+    /// Small fixed-shape messages: the wanted fields at fixed offsets (`CDRFieldReader`)
+    /// straight into the resampler. Everything it touches per message is a constant of
+    /// this object, so the hot loop retains nothing.
+    final class FastPath {
+        let reader: CDRFieldReader
+        let values: UnsafeMutablePointer<Double>
+        let stamp: (Int, Int)?
+        let direct: [(Int32, Int32)]
+        let combined: [(Int, [Int], Combiner)]
+
+        init(reader: CDRFieldReader, count: Int, stamp: (Int, Int)?, direct: [(Int32, Int32)], combined: [(Int, [Int], Combiner)]) {
+            self.reader = reader; self.stamp = stamp; self.direct = direct; self.combined = combined
+            values = .allocate(capacity: max(1, count))
+        }
+
+        deinit { values.deallocate() }
+
+        /// Reads one payload and hands its samples to `engine`; returns the sample time, or
+        /// nil when the payload needs the general extractor (not little-endian XCDR1).
+        @inline(__always)
+        func feed(_ payload: UnsafeRawBufferPointer, logTime: UInt64, into engine: ScanEngine) throws(CDRError) -> Int64? {
+            guard try reader.read(payload, into: values) else { return nil }
+            var t = Int64(logTime)
+            if let (s, n) = stamp { t = Int64(values[s]) * 1_000_000_000 + Int64(values[n]) }
+            for (signal, i) in direct { engine.add(signal: Int(signal), t, values[Int(i)]) }
+            for (signal, idx, combiner) in combined { engine.add(signal: signal, t, combiner.value { values[idx[$0]] }) }
+            return t
+        }
+    }
+
+    /// Ragged column indexes of the actor attributes.
+    struct ActorColumns {
+        var id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?, length: Int?
+        /// The twist is in the actor's own frame (rotate it by the heading).
+        var objectFrame: Bool
+        /// Class id → canonical class, from the profile's table (integer ids).
+        var classes: [Int: ActorClass]
+    }
+
+}
