@@ -102,55 +102,68 @@ struct MCAPScanner {
             if !feed.signals.isEmpty || feed.actors != nil { feeds[Int(c.id)] = feed }
         }
 
-        // The record loop is a closure literal (not a local function passed as a value), so
-        // its captures are checked for exclusive access at compile time, not per message.
-        try MCAPStreamReader.forEachRecord(inFile: path) { (raw: RawRecord) throws(MCAPError) in
-            switch raw.opcode {
-            case Opcode.message:
-                let m = try raw.messageView()
-                counters[0] &+= 1
-                guard let feed = feeds[Int(m.channelID)] else { return }
-                if dryRun { return }
-                counters[1] &+= UInt64(m.data.count)
-                if let fast = feed.fast {
-                    let sampled: Int64?
-                    do throws(CDRError) { sampled = try fast.feed(m.data, logTime: m.logTime, into: engine) } catch {
+        // A dry run needs only channels and schemas: from the summary when the file has one.
+        var fromSummary = false
+        if dryRun, let index = try? MCAPIndexedReader(path: path), index.usedFileSummary, !index.summary.channels.isEmpty {
+            schemas = index.summary.schemas
+            for id in index.summary.channels.keys.sorted() where !seen.contains(id) {
+                seen.insert(id)
+                makeFeed(index.summary.channels[id]!)
+            }
+            counters[0] = index.summary.statistics?.messageCount ?? 0
+            fromSummary = true
+        }
+        if !fromSummary {
+            // The record loop is a closure literal (not a local function passed as a value), so
+            // its captures are checked for exclusive access at compile time, not per message.
+            try MCAPStreamReader.forEachRecord(inFile: path) { (raw: RawRecord) throws(MCAPError) in
+                switch raw.opcode {
+                case Opcode.message:
+                    let m = try raw.messageView()
+                    counters[0] &+= 1
+                    guard let feed = feeds[Int(m.channelID)] else { return }
+                    if dryRun { return }
+                    counters[1] &+= UInt64(m.data.count)
+                    if let fast = feed.fast {
+                        let sampled: Int64?
+                        do throws(CDRError) { sampled = try fast.feed(m.data, logTime: m.logTime, into: engine) } catch {
+                            throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
+                                            offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
+                        }
+                        if let t = sampled {
+                            if t > counters[2] &+ 200_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
+                            return
+                        }
+                    }
+                    do throws(CDRError) {
+                        try feed.extractor.extract(m.data, timestamp: Int64(m.logTime), into: feed.block, ragged: feed.ragged)
+                    } catch {
                         throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
                                         offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
                     }
-                    if let t = sampled {
-                        if t > counters[2] &+ 200_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
-                        return
+                    let block = feed.block
+                    var t = Int64(m.logTime)
+                    if let (s, n) = feed.stamp { t = Int64(block.column(s)[0]) * 1_000_000_000 + Int64(block.column(n)[0]) }
+                    let storage = block.storage, stride = block.capacity
+                    for (signal, col) in feed.direct { engine.add(signal: Int(signal), t, storage[Int(col) * stride]) }
+                    for (signal, cols, combiner) in feed.combined {
+                        engine.add(signal: signal, t, combiner.value { storage[cols[$0] * stride] })
                     }
+                    block.reset()
+                    if let a = feed.actors, let r = feed.ragged {
+                        engine.add(actorsAt: t, actors(a, r))
+                        r.reset()
+                    }
+                    if t > counters[2] &+ 200_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
+                case Opcode.schema:
+                    if case .schema(let s) = try raw.parse() { schemas[s.id] = s }
+                case Opcode.channel:
+                    if case .channel(let c) = try raw.parse(), !seen.contains(c.id) {
+                        seen.insert(c.id)
+                        makeFeed(c)
+                    }
+                default: break
                 }
-                do throws(CDRError) {
-                    try feed.extractor.extract(m.data, timestamp: Int64(m.logTime), into: feed.block, ragged: feed.ragged)
-                } catch {
-                    throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
-                                    offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
-                }
-                let block = feed.block
-                var t = Int64(m.logTime)
-                if let (s, n) = feed.stamp { t = Int64(block.column(s)[0]) * 1_000_000_000 + Int64(block.column(n)[0]) }
-                let storage = block.storage, stride = block.capacity
-                for (signal, col) in feed.direct { engine.add(signal: Int(signal), t, storage[Int(col) * stride]) }
-                for (signal, cols, combiner) in feed.combined {
-                    engine.add(signal: signal, t, combiner.value { storage[cols[$0] * stride] })
-                }
-                block.reset()
-                if let a = feed.actors, let r = feed.ragged {
-                    engine.add(actorsAt: t, actors(a, r))
-                    r.reset()
-                }
-                if t > counters[2] &+ 200_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
-            case Opcode.schema:
-                if case .schema(let s) = try raw.parse() { schemas[s.id] = s }
-            case Opcode.channel:
-                if case .channel(let c) = try raw.parse(), !seen.contains(c.id) {
-                    seen.insert(c.id)
-                    makeFeed(c)
-                }
-            default: break
             }
         }
         scan.messages = Int(counters[0])
