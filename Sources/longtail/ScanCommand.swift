@@ -11,7 +11,7 @@ struct ScanCommand: OutcomeCommand {
         resampled onto one clock, cut into segments (driving 10 s every 5 s, robot 2 s every \\
         1 s by default) and run through every detector of EVENTS.md; one rarity model over all \\
         segments gives each its score and percentile. Writes into --out: events.jsonl, \\
-        segments.jsonl, rarity-model.json and scan.json. --dry-run only shows which canonical \\
+        segments.jsonl, clips.jsonl (one event-centred clip per event), rarity-model.json and scan.json. --dry-run only shows which canonical \\
         signals each file provides and which detectors would be disabled. Directories are \\
         searched for .mcap, .h5 and .hdf5 files. `longtail profiles` lists the built-in profiles.
         """
@@ -65,7 +65,7 @@ struct ScanCommand: OutcomeCommand {
             stdout.line("segments: \(segments)")
             stdout.line("events:   \(counts.values.reduce(0, +))")
             for (name, n) in counts.sorted(by: { $0.key < $1.key }) { stdout.line("  \(name): \(n)") }
-            stdout.line("wrote:    \(out)/events.jsonl, segments.jsonl, rarity-model.json, scan.json")
+            stdout.line("wrote:    \(out)/events.jsonl, segments.jsonl, clips.jsonl, rarity-model.json, scan.json")
         }
         // Missing signals are reported once per profile and signal, not per file.
         var told = Set<String>()

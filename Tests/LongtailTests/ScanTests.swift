@@ -55,6 +55,19 @@ import TestSupport
         }
     }
 
+    /// One event-centred clip per event: the event widened by clip_pad_s (3 s for driving),
+    /// within the source's data.
+    @Test func eventClipsFrameEveryEvent() throws {
+        let dir = Self.fixtures.appendingPathComponent("driving")
+        let s = try #require(ScanJob.run(ScanJob.Options(paths: [dir.path], out: nil, profile: nil)).scans.first)
+        #expect(s.clips.count == s.events.count && !s.clips.isEmpty)
+        let first = s.segments.first!.startNs, last = s.segments.last!.endNs
+        for (c, e) in zip(s.clips, s.events) {
+            #expect(c.event == e.name)
+            #expect(c.startNs == max(first, e.startNs - 3_000_000_000) && c.endNs == min(last, e.endNs + 3_000_000_000), "\(c) for \(e.name)")
+        }
+    }
+
     /// Same input, same output, byte for byte.
     @Test func scanOutputIsDeterministic() throws {
         let dir = Self.fixtures.appendingPathComponent("driving").path
@@ -177,6 +190,9 @@ import TestSupport
             #expect(s.warnings.isEmpty && s.missing.isEmpty, "\(s.source): \(s.warnings) \(s.missing)")
             #expect(s.segments.count >= 10 && s.ticks > 2000)
         }
+        // The Husky's odometry pauses once for longer than max_gap_s: reported, not bridged.
+        let huskyGaps = result.scans[0].gaps
+        #expect(!huskyGaps.isEmpty && huskyGaps.allSatisfy { profile.signals.map(\.name).contains($0.signal) && $0.endNs > $0.startNs })
     }
 
     /// A profile whose topics are absent: found nothing, every detector disabled, no failure.

@@ -15,6 +15,8 @@ public struct Profile: Sendable, Equatable {
     public var rateHz: Double
     public var windowSeconds: Double
     public var hopSeconds: Double
+    /// Event-centred clips (for the alignment tier) extend an event by this much on each side.
+    public var clipPadSeconds: Double
     public var signals: [SignalSpec]
     public var actors: ActorSpec?
     /// HDF5 only: a group whose children are episodes (robomimic's `/data`); dataset paths

@@ -16,7 +16,8 @@ extension Profile {
         struct Segments: Codable {
             var windowS: Double?
             var hopS: Double?
-            enum CodingKeys: String, CodingKey, CaseIterable { case windowS = "window_s", hopS = "hop_s" }
+            var clipPadS: Double?
+            enum CodingKeys: String, CodingKey, CaseIterable { case windowS = "window_s", hopS = "hop_s", clipPadS = "clip_pad_s" }
         }
         var name: String
         var description: String?
@@ -77,6 +78,7 @@ extension Profile {
             name: file.name, description: file.description ?? "", domain: domain,
             rateHz: file.rateHz ?? (driving ? 50 : 1000),
             windowSeconds: file.segments?.windowS ?? (driving ? 10 : 2), hopSeconds: file.segments?.hopS ?? (driving ? 5 : 1),
+            clipPadSeconds: file.segments?.clipPadS ?? (driving ? 3 : 0.5),
             signals: file.signal ?? [], actors: file.actors, episodeGroup: file.episodeGroup, t0Attribute: file.t0Attribute,
             thresholds: thresholds)
         try profile.validate(source)
@@ -109,6 +111,7 @@ extension Profile {
         func fail(_ m: String) -> ProfileError { ProfileError(source: source, message: m) }
         guard rateHz > 0, rateHz <= 100_000 else { throw fail("rate_hz must be in (0, 100000], not \(rateHz)") }
         guard windowSeconds > 0, hopSeconds > 0 else { throw fail("segments.window_s and hop_s must be positive") }
+        guard clipPadSeconds >= 0 else { throw fail("segments.clip_pad_s must not be negative") }
         var seen: Set<String> = []
         for s in signals {
             guard canonicalNames.contains(s.name) else {

@@ -8,6 +8,8 @@ public struct SourceScan: Sendable {
     public var source: String
     public var segments: [SegmentRecord] = []
     public var events: [DetectedEvent] = []
+    /// One event-centred clip per event (for the alignment tier).
+    public var clips: [EventClip] = []
     public var gaps: [SignalGap] = []
     /// Canonical signal → where it was found (`topic field` or `dataset[column]`).
     public var found: [String: String] = [:]
@@ -75,6 +77,9 @@ final class ScanEngine {
         scan.events.removeAll { off.contains($0.name) }
         scan.gaps = resampler.gaps
         scan.ticks = resampler.ticks
+        if let first = resampler.t0, let last = scan.segments.last?.endNs {
+            scan.clips = EventClip.clips(for: scan.events, source: source, padSeconds: profile.clipPadSeconds, firstNs: first, lastNs: last)
+        }
         for q in resampler.queueList where q.outOfOrder > 0 {
             scan.warnings.append("\(q.name): \(q.outOfOrder) samples arrived out of time order and were dropped")
         }

@@ -8,7 +8,7 @@ import LongtailMCAP
 
 /// `longtail scan`: every source through the profile, detectors and segment features; then
 /// one rarity model over all segments, each segment's score and percentile. Writes
-/// `events.jsonl`, `segments.jsonl`, `rarity-model.json` and `scan.json` into the output directory.
+/// `events.jsonl`, `segments.jsonl`, `clips.jsonl`, `rarity-model.json` and `scan.json` into the output directory.
 public enum ScanJob {
     public struct Options: Sendable {
         public var paths: [String]
@@ -133,9 +133,16 @@ public enum ScanJob {
     /// Writes the result's files into `dir` (each atomically).
     public static func write(_ r: Result, to dir: String) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        var events = "", segments = ""
+        var events = "", segments = "", clips = ""
         for (si, s) in r.scans.enumerated() {
             for e in s.events { events += eventLine(e, source: s.source) + "\n" }
+            for c in s.clips {
+                var j = JSONText()
+                j.raw("{"); j.key("id", first: true); j.string("\(shortName(s.source))/clip-\(c.index)")
+                j.key("source"); j.string(s.source); j.key("event"); j.string(c.event)
+                j.key("start_ns"); j.raw(String(c.startNs)); j.key("end_ns"); j.raw(String(c.endNs)); j.raw("}")
+                clips += j.text + "\n"
+            }
             for (k, seg) in s.segments.enumerated() {
                 var j = JSONText()
                 j.raw("{"); j.key("id", first: true); j.string("\(shortName(s.source))/\(seg.index)")
@@ -154,6 +161,7 @@ public enum ScanJob {
         }
         try SynthJob.writeAtomically(dir + "/events.jsonl", events)
         try SynthJob.writeAtomically(dir + "/segments.jsonl", segments)
+        try SynthJob.writeAtomically(dir + "/clips.jsonl", clips)
         try SynthJob.writeAtomically(dir + "/rarity-model.json", modelJSON(r.model))
         try SynthJob.writeAtomically(dir + "/scan.json", summaryJSON(r))
     }
@@ -182,7 +190,14 @@ public enum ScanJob {
             j.key("segments"); j.raw(String(s.segments.count)); j.key("events"); j.raw(String(s.events.count))
             j.key("missing"); j.raw("[" + s.missing.map { "\"\($0)\"" }.joined(separator: ",") + "]")
             j.key("disabled"); j.raw("[" + s.disabled.map { "\"\($0.event)\"" }.joined(separator: ",") + "]")
-            j.key("gaps"); j.raw(String(s.gaps.count))
+            j.key("gap_count"); j.raw(String(s.gaps.count))
+            j.key("gaps"); j.raw("[")   // the first 100, in signal order
+            for (k, g) in s.gaps.prefix(100).enumerated() {
+                if k > 0 { j.raw(",") }
+                j.raw("{"); j.key("signal", first: true); j.string(g.signal)
+                j.key("start_ns"); j.raw(String(g.startNs)); j.key("end_ns"); j.raw(String(g.endNs)); j.raw("}")
+            }
+            j.raw("]")
             j.key("warnings"); j.raw("[")
             for (k, w) in s.warnings.enumerated() { if k > 0 { j.raw(",") }; j.string(w) }
             j.raw("]}")

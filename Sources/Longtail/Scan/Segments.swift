@@ -9,6 +9,26 @@ public struct SegmentRecord: Sendable, Equatable {
     public var features: [Double]
 }
 
+/// An event-centred clip: the event's interval widened by the profile's `clip_pad_s` on each
+/// side (within the source's data), the unit the alignment tier cuts at full precision.
+public struct EventClip: Sendable, Equatable {
+    public var source: String
+    public var index: Int
+    public var startNs: Int64
+    public var endNs: Int64
+    /// The event the clip is centred on.
+    public var event: String
+
+    /// One clip per event, in event order, clamped to `[firstNs, lastNs]`.
+    public static func clips(for events: [DetectedEvent], source: String, padSeconds: Double,
+                             firstNs: Int64, lastNs: Int64) -> [EventClip] {
+        let pad = Int64((padSeconds * 1e9).rounded())
+        return events.enumerated().map { k, e in
+            EventClip(source: source, index: k, startNs: max(firstNs, e.startNs - pad), endNs: min(lastNs, e.endNs + pad), event: e.name)
+        }
+    }
+}
+
 /// A per-segment feature: a statistic of one tick channel over the window.
 public struct FeatureSpec: Sendable, Equatable {
     public enum Stat: String, Sendable { case min, max, mean, std, range, diffStd = "diff_std", zeroCrossings = "zero_crossings" }
