@@ -125,7 +125,10 @@ import TestSupport
         for i in 0...50 where i <= 20 || i >= 30 { r.add(0, s + Int64(i) * 100_000_000, Double(i) / 10) }
         r.add(1, s, 1); r.add(1, s + 2_050_000_000, 0)
         var rows: [(Int64, [Float])] = []
-        r.drain(final: true) { t, v in rows.append((t, Array(v))) }
+        let b = Resampler.blockTicks
+        r.drain(final: true) { t, count, columns in
+            for k in 0..<count { rows.append((t + Int64(k) * 100_000_000, [columns[k], columns[b + k]])) }
+        }
         #expect(rows.count == 51)
         for (t, v) in rows {
             let sec = Double(t - s) / 1e9

@@ -79,8 +79,12 @@ final class Resampler {
     var latest: Int64 { latestStorage.pointee }
     let lagNs: Int64
 
+    /// The block `drain` fills, signal-major.
+    private let block: UnsafeMutablePointer<Float>
+
     init(signals: [SignalSpec], rateHz: Double, lagSeconds: Double = 1) {
         latestStorage.initialize(to: .min)
+        block = .allocate(capacity: max(1, signals.count) * Self.blockTicks)
         queues = .allocate(capacity: signals.count)
         _ = queues.initialize(from: signals.map(SignalQueue.init))
         stepNs = Int64((1e9 / rateHz).rounded())
@@ -91,6 +95,7 @@ final class Resampler {
         queues.baseAddress?.deinitialize(count: queues.count)
         queues.deallocate()
         latestStorage.deallocate()
+        block.deallocate()
     }
 
     var queueList: [SignalQueue] { Array(queues) }
@@ -100,8 +105,14 @@ final class Resampler {
         if t > latestStorage.pointee { latestStorage.pointee = t }
     }
 
-    /// Emits the ticks that are ready (all when `final`), calling `body(tickTime, values)`.
-    func drain(final: Bool, _ body: (Int64, UnsafeBufferPointer<Float>) -> Void) {
+    /// Ticks per block handed to `drain`'s body.
+    static let blockTicks = 256
+
+    /// Emits the ticks that are ready (all when `final`) in blocks of up to `blockTicks`:
+    /// `body(firstTickTime, count, columns)`, where signal `s`'s value at tick `k` of the
+    /// block is `columns[s * blockTicks + k]`. Filling one signal's column at a time keeps
+    /// each queue's loop tight.
+    func drain(final: Bool, _ body: (Int64, Int, UnsafeBufferPointer<Float>) -> Void) {
         if t0 == nil {
             let firsts = queues.compactMap { $0.times.first }
             guard let start = firsts.min() else { return }
@@ -110,22 +121,23 @@ final class Resampler {
             nextTick = start
         }
         let limit = final ? latest : latest - lagNs
-        var row = [Float](repeating: .nan, count: queues.count)
-        var tick = nextTick, count = ticks
-        let start = t0!, step = stepNs
-        let q = queues
-        row.withUnsafeMutableBufferPointer { r in
-            do {
-                while tick <= limit {
-                    for i in 0..<q.count { r[i] = q[i].value(at: tick) }
-                    body(tick, UnsafeBufferPointer(r))
-                    count += 1
-                    tick = start + Int64(count) * step
-                }
+        guard limit >= nextTick else { return }
+        let start = t0!, step = stepNs, q = queues, b = Self.blockTicks
+        var count = ticks
+        let remaining = Int((limit - start) / step) + 1 - count
+        var done = 0
+        while done < remaining {
+            let n = min(b, remaining - done)
+            for s in 0..<q.count {
+                let column = block + s * b
+                for k in 0..<n { column[k] = q[s].value(at: start + Int64(count + k) * step) }
             }
+            body(start + Int64(count) * step, n, UnsafeBufferPointer(start: block, count: q.count * b))
+            count += n
+            done += n
         }
-        nextTick = tick
         ticks = count
+        nextTick = start + Int64(count) * step
     }
 
     var gaps: [SignalGap] { queues.flatMap(\.gaps) }

@@ -54,7 +54,7 @@ final class ScanEngine {
     /// Runs every tick that is ready (all of them when `final`).
     func drain(final: Bool) {
         var s = state.take()!
-        resampler.drain(final: final) { t, values in s.tick(t, values) }
+        resampler.drain(final: final) { t, count, columns in s.ticks(t, count, columns) }
         if s.actorHead > 1024 { s.actorLists.removeFirst(s.actorHead); s.actorHead = 0 }
         state = s
     }
@@ -97,7 +97,6 @@ struct TickState {
     let canonicalIndex: [Int]
     var actorLists: [(Int64, [ActorObservation])] = []
     var actorHead = 0
-    var row: [Float]
     let canonicalCount: Int
     let isDriving: Bool
     let relativeActors: Bool
@@ -110,7 +109,6 @@ struct TickState {
         let channels = names + (profile.domain == .driving ? FeatureSpec.actorChannels : [])
         segments = SegmentBuilder(source: source, channels: channels, features: FeatureSpec.features(for: profile.domain),
                                   windowSeconds: profile.windowSeconds, hopSeconds: profile.hopSeconds, rateHz: profile.rateHz)
-        row = [Float](repeating: .nan, count: channels.count)
         canonicalCount = names.count
         isDriving = profile.domain == .driving
         relativeActors = profile.actors?.velocityFrame == "relative"
@@ -118,30 +116,46 @@ struct TickState {
         front = isDriving ? profile.thresholds["ego.front_m"] : 0
     }
 
-    mutating func tick(_ t: Int64, _ values: UnsafeBufferPointer<Float>) {
-        let n = canonicalCount
-        for i in n..<row.count { row[i] = .nan }   // actor summaries; canonical slots are all rewritten or never set
-        for k in 0..<canonicalIndex.count { row[canonicalIndex[k]] = values[k] }
+    /// One block of ticks from the resampler (signal-major columns, `Resampler.blockTicks` apart).
+    mutating func ticks(_ start: Int64, _ count: Int, _ columns: UnsafeBufferPointer<Float>) {
+        let stride = Resampler.blockTicks, n = canonicalCount
+        let step = Int64((1e9 / profile.rateHz).rounded())
+        // Which profile signal feeds each canonical channel (-1: none).
+        var source = [Int](repeating: -1, count: n)
+        for k in 0..<canonicalIndex.count { source[canonicalIndex[k]] = k }
+        let base = columns.baseAddress!
+        // Per-tick actor summaries of this block: 4 channels × `stride`, NaN where no list.
+        var actorColumns = [Float](repeating: .nan, count: 4 * stride)
         if isDriving {
             if driving == nil {
-                driving = DrivingDetector(thresholds: profile.thresholds, dt: 1 / profile.rateHz, t0Ns: t, available: profile.available)
+                driving = DrivingDetector(thresholds: profile.thresholds, dt: 1 / profile.rateHz, t0Ns: start, available: profile.available)
             }
-            var frame = DrivingFrame()
-            for i in 0..<n where !row[i].isNaN { frame.set(i, row[i]) }
-            while actorHead < actorLists.count && actorLists[actorHead].0 <= t {
-                let at = actorLists[actorHead].0
-                let list = relativeActors ? Self.absolute(actorLists[actorHead].1, speed: Double(frame.speed)) : actorLists[actorHead].1
-                driving!.feed(actorsAt: at, list)
-                Self.summarize(list, speed: Double(frame.speed), inPath: inPath, front: front, into: &row, at: n)
-                actorHead += 1
+            for i in 0..<count {
+                let t = start + Int64(i) * step
+                var frame = DrivingFrame()
+                for c in 0..<n where source[c] >= 0 {
+                    let v = base[source[c] * stride + i]
+                    if !v.isNaN { frame.set(c, v) }
+                }
+                while actorHead < actorLists.count && actorLists[actorHead].0 <= t {
+                    let at = actorLists[actorHead].0
+                    let list = relativeActors ? Self.absolute(actorLists[actorHead].1, speed: Double(frame.speed)) : actorLists[actorHead].1
+                    driving!.feed(actorsAt: at, list)
+                    Self.summarize(list, speed: Double(frame.speed), inPath: inPath, front: front, into: &actorColumns, at: i, stride: stride)
+                    actorHead += 1
+                }
+                driving!.feed(tick: t, frame)
             }
-            driving!.feed(tick: t, frame)
         } else {
-            if robot == nil { robot = RobotEpisodeSignals(t0Ns: t, dt: 1 / profile.rateHz) }
-            robot!.append(row[0..<n])
+            if robot == nil { robot = RobotEpisodeSignals(t0Ns: start, dt: 1 / profile.rateHz) }
+            robot!.append(count: count) { c in source[c] >= 0 ? UnsafeBufferPointer(start: base + source[c] * stride, count: count) : nil }
         }
-        let values = row   // shares storage; keeps `self` out of the closure
-        values.withUnsafeBufferPointer { segments.add(t, $0) }
+        actorColumns.withUnsafeBufferPointer { a in
+            segments.add(start, count: count) { c in
+                if c < n { return source[c] >= 0 ? UnsafeBufferPointer(start: base + source[c] * stride, count: count) : nil }
+                return UnsafeBufferPointer(rebasing: a[((c - n) * stride)..<((c - n) * stride + count)])
+            }
+        }
     }
 
     /// Radar-style lists give speeds relative to the ego: add the ego speed.
@@ -151,7 +165,7 @@ struct TickState {
 
     /// Per-tick actor summaries for the segment features.
     private static func summarize(_ list: [ActorObservation], speed v: Double, inPath: Double, front: Double,
-                                  into row: inout [Float], at base: Int) {
+                                  into columns: inout [Float], at tick: Int, stride: Int) {
         var ttc = Float.nan, vru = Float.nan, ped = Float.nan, oncoming = Float.nan
         for a in list {
             let gap = a.x - front - a.length / 2
@@ -161,8 +175,8 @@ struct TickState {
             if a.cls.isVehicle && cos(a.heading) < -0.5 && gap > 0 { oncoming = Swift.max(oncoming.isNaN ? -.infinity : oncoming, Float(v - a.vx)) }
         }
         for (k, value) in [ttc, vru, ped, oncoming].enumerated() where !value.isNaN {
-            let old = row[base + k]
-            row[base + k] = old.isNaN ? value : (k == 3 ? Swift.max(old, value) : Swift.min(old, value))
+            let old = columns[k * stride + tick]
+            columns[k * stride + tick] = old.isNaN ? value : (k == 3 ? Swift.max(old, value) : Swift.min(old, value))
         }
     }
 }

@@ -83,10 +83,9 @@ struct SegmentBuilder {
     private let featureChannel: [Int]
     let window: Int, hop: Int
     let stepNs: Int64
-    /// Ticks of open windows, row by row (`channels.count` values per tick).
-    private var rows: [Float] = []
-    private var column: [Float] = []
-    private var firstTick = 0          // tick index of the first row held
+    /// Ticks of open windows, one array per channel.
+    private var columns: [[Float]]
+    private var firstTick = 0          // tick index of the first value held
     private var t0: Int64?
     private var ticks = 0
     private var nextWindow = 0
@@ -101,12 +100,20 @@ struct SegmentBuilder {
         window = max(1, Int((windowSeconds * rateHz).rounded()))
         hop = max(1, Int((hopSeconds * rateHz).rounded()))
         stepNs = Int64((1e9 / rateHz).rounded())
+        columns = channels.map { _ in [] }
     }
 
-    mutating func add(_ t: Int64, _ row: UnsafeBufferPointer<Float>) {
+    /// Adds `count` ticks starting at `t`: channel `c`'s values are `column(c)` (nil: missing).
+    mutating func add(_ t: Int64, count: Int, _ column: (Int) -> UnsafeBufferPointer<Float>?) {
         if t0 == nil { t0 = t }
-        rows.append(contentsOf: row)
-        ticks += 1
+        for c in columns.indices {
+            if let values = column(c) {
+                columns[c].append(contentsOf: UnsafeBufferPointer(rebasing: values[0..<count]))
+            } else {
+                columns[c].append(contentsOf: repeatElement(Float.nan, count: count))
+            }
+        }
+        ticks += count
         while nextWindow * hop + window <= ticks { close(nextWindow * hop, nextWindow * hop + window) }
     }
 
@@ -120,18 +127,12 @@ struct SegmentBuilder {
         guard let t0 else { return }
         var values: [Double] = []
         values.reserveCapacity(features.count)
-        let width = channels.count
-        var gathered = -1
         for (k, f) in features.enumerated() {
             let c = featureChannel[k]
             guard c >= 0 else { values.append(.nan); continue }
-            if gathered != c {
-                // One channel of the window, contiguous, for the kernels.
-                column.removeAll(keepingCapacity: true)
-                for i in (start - firstTick)..<(end - firstTick) { column.append(rows[i * width + c]) }
-                gathered = c
-            }
-            values.append(column.withUnsafeBufferPointer { Self.compute(f.stat, $0, &scratch) })
+            values.append(columns[c].withUnsafeBufferPointer { all in
+                Self.compute(f.stat, UnsafeBufferPointer(rebasing: all[(start - firstTick)..<(end - firstTick)]), &scratch)
+            })
         }
         segments.append(SegmentRecord(source: source, index: nextWindow, startNs: t0 + Int64(start) * stepNs,
                                       endNs: t0 + Int64(end) * stepNs, features: values))
@@ -139,7 +140,7 @@ struct SegmentBuilder {
         // Drop ticks no later window needs.
         let keepFrom = nextWindow * hop
         if keepFrom - firstTick > 4 * window {
-            rows.removeFirst((keepFrom - firstTick) * channels.count)
+            for c in columns.indices { columns[c].removeFirst(keepFrom - firstTick) }
             firstTick = keepFrom
         }
     }

@@ -23,6 +23,16 @@ public struct RobotEpisodeSignals: Sendable {
 
     public var count: Int { fz.count }
 
+    /// Appends `count` ticks: signal `c` (in `signalNames` order) from `column(c)`, NaN when nil.
+    public mutating func append(count: Int, _ column: (Int) -> UnsafeBufferPointer<Float>?) {
+        func put(_ c: Int, _ a: inout [Float]) {
+            if let v = column(c) { a.append(contentsOf: UnsafeBufferPointer(rebasing: v[0..<count])) } else {
+                a.append(contentsOf: repeatElement(Float.nan, count: count))
+            }
+        }
+        put(0, &fx); put(1, &fy); put(2, &fz); put(3, &tz); put(4, &px); put(5, &py); put(6, &pz); put(7, &rotation); put(8, &gripper)
+    }
+
     /// Appends one tick (values in `signalNames` order, from index `v.startIndex`).
     public mutating func append<C: RandomAccessCollection>(_ v: C) where C.Element == Float, C.Index == Int {
         let i = v.startIndex
