@@ -18,7 +18,22 @@ struct ActorDetector {
     /// The list period, learnt from the data (the smallest spacing seen).
     private var period = 0.1
 
-    init(thresholds: Thresholds) { th = thresholds }
+    /// The thresholds this detector reads per actor, looked up once (a string-keyed lookup
+    /// per actor and rule cost more than the rules).
+    private let front, inPath, warn, minSpeed, outside, inside, rho, aMax, brake: Double
+    private let crossAhead, crossLateral, crossSpeed, vruBehind, vruAhead, vruLateral, vruSpeed, oppositeCos, wrongLateral: Double
+
+    init(thresholds th: Thresholds) {
+        self.th = th
+        front = th["ego.front_m"]; inPath = th["low_ttc.in_path_m"]; warn = th["low_ttc.warn_s"]; minSpeed = th["low_ttc.min_speed_mps"]
+        outside = th["cut_in.outside_m"]; inside = th["cut_in.inside_m"]
+        rho = th["cut_in.rss_rho_s"]; aMax = th["cut_in.rss_accel_mps2"]; brake = th["cut_in.rss_brake_mps2"]
+        crossAhead = th["pedestrian_crossing.ahead_m"]; crossLateral = th["pedestrian_crossing.lateral_m"]
+        crossSpeed = th["pedestrian_crossing.min_lateral_speed_mps"]
+        vruBehind = th["vulnerable_road_user_close.behind_m"]; vruAhead = th["vulnerable_road_user_close.ahead_m"]
+        vruLateral = th["vulnerable_road_user_close.lateral_m"]; vruSpeed = th["vulnerable_road_user_close.min_speed_mps"]
+        oppositeCos = cos(th["wrong_way_actor.heading_deg"] * Double.pi / 180); wrongLateral = th["wrong_way_actor.lateral_m"]
+    }
 
     /// RSS minimum safe longitudinal distance.
     static func rssDistance(rear: Double, front: Double, rho: Double, aMax: Double, brake: Double) -> Double {
@@ -63,26 +78,24 @@ struct ActorDetector {
     mutating func feed(_ t: Double, egoSpeed v: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
         if let last = lastTime, t - last > 0.005 { period = min(period, max(0.01, t - last)) }
         lastTime = t
-        let front = th["ego.front_m"]
         var present: Set<Int> = []
         for a in actors {
             present.insert(a.id)
             let gap = a.x - front - a.length / 2
             let closing = v - a.vx
             let ttcValue = closing > 0.1 ? gap / closing : .infinity
-            let inPath = abs(a.y) < th["low_ttc.in_path_m"] && gap > 0
+            let inPath = abs(a.y) < self.inPath && gap > 0
             var tr = ttc[a.id] ?? tracker(0.2, 0.2)
-            let ttcRun = tr.feed(t, inPath && ttcValue < th["low_ttc.warn_s"] && v > th["low_ttc.min_speed_mps"]) { f in
+            let ttcRun = tr.feed(t, inPath && ttcValue < warn && v > minSpeed) { f in
                 f.keepMin("min_ttc_s", ttcValue); f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }
             if ttcRun != nil { close("low_ttc", ttcRun, &out) }
             ttc[a.id] = tr
 
             // Cut-in: from outside ±outside_m to inside ±inside_m, ahead, closer than the RSS distance.
-            if abs(a.y) > th["cut_in.outside_m"] { outsideSince[a.id] = t }
-            if a.cls.isVehicle, abs(a.y) < th["cut_in.inside_m"], gap > 0, let since = outsideSince[a.id], !cutInDone.contains(a.id) {
-                let rss = Self.rssDistance(rear: v, front: a.vx, rho: th["cut_in.rss_rho_s"], aMax: th["cut_in.rss_accel_mps2"],
-                                           brake: th["cut_in.rss_brake_mps2"])
+            if abs(a.y) > outside { outsideSince[a.id] = t }
+            if a.cls.isVehicle, abs(a.y) < inside, gap > 0, let since = outsideSince[a.id], !cutInDone.contains(a.id) {
+                let rss = Self.rssDistance(rear: v, front: a.vx, rho: rho, aMax: aMax, brake: brake)
                 if gap < rss {
                     out.emit("cut_in", "actor", since, t + period, confidence: marginConfidence(rss - gap, threshold: 0, full: 5),
                              [("gap_m", .number(gap)), ("rss_distance_m", .number(rss)), ("relative_speed_mps", .number(a.vx - v))])
@@ -91,8 +104,8 @@ struct ActorDetector {
             }
 
             var cr = crossing[a.id] ?? tracker(0.5, 0.3)
-            let crossingNow = a.cls == .pedestrian && gap > 0 && gap <= th["pedestrian_crossing.ahead_m"]
-                && abs(a.y) <= th["pedestrian_crossing.lateral_m"] && a.y * a.vy < 0 && abs(a.vy) > th["pedestrian_crossing.min_lateral_speed_mps"]
+            let crossingNow = a.cls == .pedestrian && gap > 0 && gap <= crossAhead
+                && abs(a.y) <= crossLateral && a.y * a.vy < 0 && abs(a.vy) > crossSpeed
             let crossingRun = cr.feed(t, crossingNow) { f in
                 f.keepMin("min_distance_ahead_m", gap); f.keepMax("lateral_speed_mps", abs(a.vy)); f.keepFirst("ego_speed_mps", v)
             }
@@ -100,18 +113,16 @@ struct ActorDetector {
             crossing[a.id] = cr
 
             var vr = vru[a.id] ?? tracker(0.2, 0.3)
-            let alongside = a.x >= -th["vulnerable_road_user_close.behind_m"] && a.x <= front + th["vulnerable_road_user_close.ahead_m"]
-            let vruRun = vr.feed(t, a.cls.isVulnerable && abs(a.y) < th["vulnerable_road_user_close.lateral_m"]
-                                                       && alongside && v > th["vulnerable_road_user_close.min_speed_mps"]) { f in
+            let alongside = a.x >= -vruBehind && a.x <= front + vruAhead
+            let vruRun = vr.feed(t, a.cls.isVulnerable && abs(a.y) < vruLateral && alongside && v > vruSpeed) { f in
                 f.keepMin("min_lateral_m", abs(a.y)); f.keepMax("ego_speed_mps", v); f.keepFirst("cyclist", a.cls == .cyclist ? 1 : 0)
             }
             if vruRun != nil { close("vulnerable_road_user_close", vruRun, &out) }
             vru[a.id] = vr
 
             var ww = wrongWay[a.id] ?? tracker(0.5, 0.3)
-            let opposite = cos(a.heading) < cos(th["wrong_way_actor.heading_deg"] * Double.pi / 180)
-            let wrongWayRun = ww.feed(t, a.cls.isVehicle && opposite && gap > 0
-                                             && abs(a.y) < th["wrong_way_actor.lateral_m"] && closing > 0) { f in
+            let opposite = cos(a.heading) < oppositeCos
+            let wrongWayRun = ww.feed(t, a.cls.isVehicle && opposite && gap > 0 && abs(a.y) < wrongLateral && closing > 0) { f in
                 f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }
             if wrongWayRun != nil { close("wrong_way_actor", wrongWayRun, &out) }
