@@ -68,40 +68,85 @@ public final class ColumnBlock {
 
 /// Columns with a variable number of values per row (ROS sequences such as
 /// `position[]` or `objects[*].pose.position.x`).
+///
+/// Storage is one growable buffer per column behind a fixed pointer: appends touch no
+/// Swift array (no uniqueness or exclusivity checks per value), which matters when a
+/// message carries dozens of sequence values.
 public final class RaggedColumns {
     /// Column names, in column order.
     public let names: [String]
-    /// Values of each column, all rows concatenated.
-    public private(set) var values: [[Double]]
-    /// For each column, the end index in `values` of each committed row.
-    public private(set) var rowEnds: [[Int]]
+
+    struct Column {
+        var values: UnsafeMutablePointer<Double>
+        var count = 0, capacity: Int
+        /// End index in `values` of each committed row.
+        var ends: UnsafeMutablePointer<Int>
+        var rows = 0, rowCapacity: Int
+
+        init() {
+            capacity = 16; rowCapacity = 4
+            values = .allocate(capacity: capacity); ends = .allocate(capacity: rowCapacity)
+        }
+
+        mutating func append(_ v: Double) {
+            if count == capacity {
+                let grown = UnsafeMutablePointer<Double>.allocate(capacity: capacity * 2)
+                grown.update(from: values, count: count)
+                values.deallocate()
+                values = grown; capacity *= 2
+            }
+            values[count] = v
+            count += 1
+        }
+
+        mutating func commitRow() {
+            if rows == rowCapacity {
+                let grown = UnsafeMutablePointer<Int>.allocate(capacity: rowCapacity * 2)
+                grown.update(from: ends, count: rows)
+                ends.deallocate()
+                ends = grown; rowCapacity *= 2
+            }
+            ends[rows] = count
+            rows += 1
+        }
+    }
+
+    private let columns: UnsafeMutablePointer<Column>
 
     /// Creates empty columns.
     public init(names: [String]) {
         self.names = names
-        values = Array(repeating: [], count: names.count)
-        rowEnds = Array(repeating: [], count: names.count)
+        columns = .allocate(capacity: max(1, names.count))
+        for i in names.indices { (columns + i).initialize(to: Column()) }
+    }
+
+    deinit {
+        for i in names.indices { columns[i].values.deallocate(); columns[i].ends.deallocate() }
+        columns.deinitialize(count: names.count)
+        columns.deallocate()
     }
 
     /// Appends one value to column `index` for the row being filled.
-    @inline(__always) public func append(_ index: Int, _ value: Double) { values[index].append(value) }
+    @inline(__always) public func append(_ index: Int, _ value: Double) { columns[index].append(value) }
 
     /// Closes the row being filled.
     public func commitRow() {
-        for i in rowEnds.indices { rowEnds[i].append(values[i].count) }
+        for i in names.indices { columns[i].commitRow() }
     }
 
-    /// The values of column `index` in row `row`.
-    public func row(_ row: Int, column index: Int) -> ArraySlice<Double> {
-        let end = rowEnds[index][row]
-        let start = row == 0 ? 0 : rowEnds[index][row - 1]
-        return values[index][start..<end]
+    /// The values of column `index` in row `row`; valid until the next append or reset.
+    public func row(_ row: Int, column index: Int) -> UnsafeBufferPointer<Double> {
+        let c = columns[index]
+        precondition(row < c.rows, "row \(row) not committed")
+        let start = row == 0 ? 0 : c.ends[row - 1]
+        return UnsafeBufferPointer(start: c.values + start, count: c.ends[row] - start)
     }
+
+    /// Rows committed so far.
+    public var rows: Int { names.isEmpty ? 0 : columns[0].rows }
 
     /// Empties the columns for reuse, keeping their capacity.
     public func reset() {
-        // Through buffer pointers: one access to each outer array, not one per column.
-        values.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i].removeAll(keepingCapacity: true) } }
-        rowEnds.withUnsafeMutableBufferPointer { r in for i in r.indices { r[i].removeAll(keepingCapacity: true) } }
+        for i in names.indices { columns[i].count = 0; columns[i].rows = 0 }
     }
 }

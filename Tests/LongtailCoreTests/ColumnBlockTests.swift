@@ -26,4 +26,25 @@ import LongtailCore
         #expect(r.row(1, column: 0).isEmpty)
         #expect(Array(r.row(2, column: 0)) == [3])
     }
+
+    /// Growth past the initial capacities keeps every row's values, across columns and resets.
+    @Test func raggedColumnsGrowAndReset() {
+        let r = RaggedColumns(names: ["a", "b"])
+        for round in 0..<2 {
+            var expected: [[Double]] = []
+            for row in 0..<150 {
+                let n = (row * 7 + round) % 13
+                let values = (0..<n).map { Double(row * 100 + $0) }
+                for v in values { r.append(0, v); r.append(1, -v) }
+                r.commitRow()
+                expected.append(values)
+            }
+            #expect(r.rows == 150)
+            for (row, values) in expected.enumerated() {
+                #expect(Array(r.row(row, column: 0)) == values && Array(r.row(row, column: 1)) == values.map { -$0 })
+            }
+            r.reset()
+            #expect(r.rows == 0)
+        }
+    }
 }

@@ -193,7 +193,7 @@ struct MCAPScanner {
         out.reserveCapacity(n)
         let base = xs.startIndex
         for i in 0..<n {
-            func at(_ s: ArraySlice<Double>?) -> Double? { guard let s, s.count == n else { return nil }; return s[s.startIndex + i] }
+            func at(_ s: UnsafeBufferPointer<Double>?) -> Double? { guard let s, s.count == n else { return nil }; return s[i] }
             var heading = 0.0
             if let q, q.allSatisfy({ $0.count == n }) {
                 let x = q[0][q[0].startIndex + i], y = q[1][q[1].startIndex + i], z = q[2][q[2].startIndex + i], w = q[3][q[3].startIndex + i]
