@@ -10,9 +10,13 @@ import Darwin
 /// from the ego's reference point to its front bumper minus half the actor's length.
 struct ActorDetector {
     let th: Thresholds
-    private var ttc: [Int: RunTracker] = [:], crossing: [Int: RunTracker] = [:]
-    private var vru: [Int: RunTracker] = [:], wrongWay: [Int: RunTracker] = [:]
-    private var outsideSince: [Int: Double] = [:]
+    /// What is tracked per actor: one run per rule, and since when it was outside the cut-in band.
+    private struct ActorState {
+        var ttc, crossing, vru, wrongWay: RunTracker
+        var outsideSince: Double?
+    }
+    private var states: [Int: ActorState] = [:]
+    /// Actors that have cut in already (kept after they leave, as the labeler does).
     private var cutInDone: Set<Int> = []
     private var lastTime: Double?
     /// The list period, learnt from the data (the smallest spacing seen).
@@ -78,23 +82,24 @@ struct ActorDetector {
     mutating func feed(_ t: Double, egoSpeed v: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
         if let last = lastTime, t - last > 0.005 { period = min(period, max(0.01, t - last)) }
         lastTime = t
-        var present: Set<Int> = []
+        var present: [Int] = []   // lists are short: a linear search beats hashing
+        present.reserveCapacity(actors.count)
         for a in actors {
-            present.insert(a.id)
+            present.append(a.id)
+            var st = states[a.id] ?? ActorState(ttc: tracker(0.2, 0.2), crossing: tracker(0.5, 0.3), vru: tracker(0.2, 0.3),
+                                                wrongWay: tracker(0.5, 0.3), outsideSince: nil)
             let gap = a.x - front - a.length / 2
             let closing = v - a.vx
             let ttcValue = closing > 0.1 ? gap / closing : .infinity
             let inPath = abs(a.y) < self.inPath && gap > 0
-            var tr = ttc[a.id] ?? tracker(0.2, 0.2)
-            let ttcRun = tr.feed(t, inPath && ttcValue < warn && v > minSpeed) { f in
+            let ttcRun = st.ttc.feed(t, inPath && ttcValue < warn && v > minSpeed) { f in
                 f.keepMin("min_ttc_s", ttcValue); f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }
             if ttcRun != nil { close("low_ttc", ttcRun, &out) }
-            ttc[a.id] = tr
 
             // Cut-in: from outside ±outside_m to inside ±inside_m, ahead, closer than the RSS distance.
-            if abs(a.y) > outside { outsideSince[a.id] = t }
-            if a.cls.isVehicle, abs(a.y) < inside, gap > 0, let since = outsideSince[a.id], !cutInDone.contains(a.id) {
+            if abs(a.y) > outside { st.outsideSince = t }
+            if a.cls.isVehicle, abs(a.y) < inside, gap > 0, let since = st.outsideSince, !cutInDone.contains(a.id) {
                 let rss = Self.rssDistance(rear: v, front: a.vx, rho: rho, aMax: aMax, brake: brake)
                 if gap < rss {
                     out.emit("cut_in", "actor", since, t + period, confidence: marginConfidence(rss - gap, threshold: 0, full: 5),
@@ -103,46 +108,41 @@ struct ActorDetector {
                 cutInDone.insert(a.id)
             }
 
-            var cr = crossing[a.id] ?? tracker(0.5, 0.3)
             let crossingNow = a.cls == .pedestrian && gap > 0 && gap <= crossAhead
                 && abs(a.y) <= crossLateral && a.y * a.vy < 0 && abs(a.vy) > crossSpeed
-            let crossingRun = cr.feed(t, crossingNow) { f in
+            let crossingRun = st.crossing.feed(t, crossingNow) { f in
                 f.keepMin("min_distance_ahead_m", gap); f.keepMax("lateral_speed_mps", abs(a.vy)); f.keepFirst("ego_speed_mps", v)
             }
             if crossingRun != nil { close("pedestrian_crossing", crossingRun, &out) }
-            crossing[a.id] = cr
 
-            var vr = vru[a.id] ?? tracker(0.2, 0.3)
             let alongside = a.x >= -vruBehind && a.x <= front + vruAhead
-            let vruRun = vr.feed(t, a.cls.isVulnerable && abs(a.y) < vruLateral && alongside && v > vruSpeed) { f in
+            let vruRun = st.vru.feed(t, a.cls.isVulnerable && abs(a.y) < vruLateral && alongside && v > vruSpeed) { f in
                 f.keepMin("min_lateral_m", abs(a.y)); f.keepMax("ego_speed_mps", v); f.keepFirst("cyclist", a.cls == .cyclist ? 1 : 0)
             }
             if vruRun != nil { close("vulnerable_road_user_close", vruRun, &out) }
-            vru[a.id] = vr
 
-            var ww = wrongWay[a.id] ?? tracker(0.5, 0.3)
             let opposite = cos(a.heading) < oppositeCos
-            let wrongWayRun = ww.feed(t, a.cls.isVehicle && opposite && gap > 0 && abs(a.y) < wrongLateral && closing > 0) { f in
+            let wrongWayRun = st.wrongWay.feed(t, a.cls.isVehicle && opposite && gap > 0 && abs(a.y) < wrongLateral && closing > 0) { f in
                 f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }
             if wrongWayRun != nil { close("wrong_way_actor", wrongWayRun, &out) }
-            wrongWay[a.id] = ww
+            states[a.id] = st
         }
-        if ttc.count > present.count || ttc.keys.contains(where: { !present.contains($0) }) {
-            for id in ttc.keys.sorted() where !present.contains(id) { flush(id, &out) }
+        if states.count > present.count || states.keys.contains(where: { !present.contains($0) }) {
+            for id in states.keys.sorted() where !present.contains(id) { flush(id, &out) }
         }
     }
 
     /// An actor that left the list: its open runs end where it was last seen.
     private mutating func flush(_ id: Int, _ out: inout EventSink) {
-        if var tr = ttc.removeValue(forKey: id) { close("low_ttc", tr.flush(), &out) }
-        if var cr = crossing.removeValue(forKey: id) { close("pedestrian_crossing", cr.flush(), &out) }
-        if var vr = vru.removeValue(forKey: id) { close("vulnerable_road_user_close", vr.flush(), &out) }
-        if var ww = wrongWay.removeValue(forKey: id) { close("wrong_way_actor", ww.flush(), &out) }
-        outsideSince[id] = nil
+        guard var st = states.removeValue(forKey: id) else { return }
+        close("low_ttc", st.ttc.flush(), &out)
+        close("pedestrian_crossing", st.crossing.flush(), &out)
+        close("vulnerable_road_user_close", st.vru.flush(), &out)
+        close("wrong_way_actor", st.wrongWay.flush(), &out)
     }
 
     mutating func finish(_ out: inout EventSink) {
-        for id in ttc.keys.sorted() { flush(id, &out) }
+        for id in states.keys.sorted() { flush(id, &out) }
     }
 }
