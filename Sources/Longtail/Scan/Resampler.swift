@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A stretch where a signal had no samples for longer than its allowed gap: ticks inside
 /// it are missing (NaN), never interpolated.
 public struct SignalGap: Sendable, Equatable {
@@ -6,14 +12,17 @@ public struct SignalGap: Sendable, Equatable {
     public var endNs: Int64
 }
 
-/// The samples of one canonical signal waiting to be resampled.
+/// The samples of one canonical signal waiting to be resampled, in growable buffers that
+/// the owning `Resampler` frees (`release()`): appends and lookups touch no Swift array.
 struct SignalQueue {
     let name: String
     let isState: Bool
     let maxGapNs: Int64
     let unwrap: Bool
-    var times: [Int64] = []
-    var values: [Float] = []
+    private(set) var times: UnsafeMutablePointer<Int64>
+    private(set) var values: UnsafeMutablePointer<Float>
+    private(set) var count = 0
+    private var capacity = 1024
     var head = 0
     var gaps: [SignalGap] = []
     var lastTime: Int64?
@@ -26,6 +35,22 @@ struct SignalQueue {
         isState = spec.isState
         maxGapNs = Int64(((spec.maxGapS ?? (spec.isState ? 2.5 : 0.2)) * 1e9).rounded())
         unwrap = spec.unwrap ?? false
+        times = .allocate(capacity: capacity)
+        values = .allocate(capacity: capacity)
+    }
+
+    /// Frees the buffers (the queue is unusable afterwards).
+    func release() { times.deallocate(); values.deallocate() }
+
+    /// The first sample's time, before any has been consumed.
+    var firstTime: Int64? { count > 0 ? times[0] : nil }
+
+    private mutating func grow() {
+        let c = capacity * 2
+        let t = UnsafeMutablePointer<Int64>.allocate(capacity: c), v = UnsafeMutablePointer<Float>.allocate(capacity: c)
+        t.update(from: times, count: count); v.update(from: values, count: count)
+        times.deallocate(); values.deallocate()
+        times = t; values = v; capacity = c
     }
 
     mutating func add(_ t: Int64, _ raw: Double) {
@@ -43,20 +68,27 @@ struct SignalQueue {
             if t - last > maxGapNs { gaps.append(SignalGap(signal: name, startNs: last, endNs: t)) }
         }
         lastTime = t
-        times.append(t); values.append(Float(v))
+        if count == capacity { grow() }
+        times[count] = t; values[count] = Float(v)
+        count += 1
     }
 
     /// The value at tick `t`: linear between the neighbouring samples (previous sample for
     /// states); NaN inside a gap, before the first sample or after the last one.
     mutating func value(at t: Int64) -> Float {
         // Advance past samples that are no longer needed (keep the last one at or before t).
-        while head + 1 < times.count && times[head + 1] <= t { head += 1 }
-        if head > 4096 { times.removeFirst(head); values.removeFirst(head); head = 0 }
-        guard head < times.count, times[head] <= t else { return .nan }
+        while head + 1 < count && times[head + 1] <= t { head += 1 }
+        if head > 4096 {
+            // Drop consumed samples: move the rest to the front.
+            memmove(times, times + head, (count - head) * MemoryLayout<Int64>.stride)
+            memmove(values, values + head, (count - head) * MemoryLayout<Float>.stride)
+            count -= head; head = 0
+        }
+        guard head < count, times[head] <= t else { return .nan }
         let t0 = times[head]
         if isState { return t - t0 <= maxGapNs ? values[head] : .nan }
         if t0 == t { return values[head] }
-        guard head + 1 < times.count else { return .nan }
+        guard head + 1 < count else { return .nan }
         let t1 = times[head + 1]
         guard t1 - t0 <= maxGapNs else { return .nan }
         let w = Float(Double(t - t0) / Double(t1 - t0))
@@ -92,6 +124,7 @@ final class Resampler {
     }
 
     deinit {
+        for q in queues { q.release() }
         queues.baseAddress?.deinitialize(count: queues.count)
         queues.deallocate()
         latestStorage.deallocate()
@@ -114,7 +147,7 @@ final class Resampler {
     /// each queue's loop tight.
     func drain(final: Bool, _ body: (Int64, Int, UnsafeBufferPointer<Float>) -> Void) {
         if t0 == nil {
-            let firsts = queues.compactMap { $0.times.first }
+            let firsts = queues.compactMap(\.firstTime)
             guard let start = firsts.min() else { return }
             if !final && latest - start < lagNs { return }
             t0 = start

@@ -127,11 +127,20 @@ struct SegmentBuilder {
         guard let t0 else { return }
         var values: [Double] = []
         values.reserveCapacity(features.count)
+        // Features of one channel are adjacent: its statistics are computed once per window.
+        var statsOf = -1, stats = WindowStats.empty(missing: 0)
         for (k, f) in features.enumerated() {
             let c = featureChannel[k]
             guard c >= 0 else { values.append(.nan); continue }
             values.append(columns[c].withUnsafeBufferPointer { all in
-                Self.compute(f.stat, UnsafeBufferPointer(rebasing: all[(start - firstTick)..<(end - firstTick)]), &scratch)
+                let x = UnsafeBufferPointer(rebasing: all[(start - firstTick)..<(end - firstTick)])
+                switch f.stat {
+                case .min, .max, .mean, .std, .range:
+                    if statsOf != c { stats = Kernels.stats(x); statsOf = c }
+                    return Self.value(f.stat, stats)
+                default:
+                    return Self.compute(f.stat, x, &scratch)
+                }
             })
         }
         segments.append(SegmentRecord(source: source, index: nextWindow, startNs: t0 + Int64(start) * stepNs,
@@ -155,14 +164,18 @@ struct SegmentBuilder {
                 return Kernels.stats(UnsafeBufferPointer(rebasing: out[0..<n])).std
             }
         default:
-            let s = Kernels.stats(x)
-            switch stat {
-            case .min: return Double(s.min)
-            case .max: return Double(s.max)
-            case .mean: return s.mean
-            case .std: return s.std
-            default: return Double(s.max) - Double(s.min)
-            }
+            return value(stat, Kernels.stats(x))
+        }
+    }
+
+    /// A statistic read off a window's `WindowStats`.
+    static func value(_ stat: FeatureSpec.Stat, _ s: WindowStats) -> Double {
+        switch stat {
+        case .min: return Double(s.min)
+        case .max: return Double(s.max)
+        case .mean: return s.mean
+        case .std: return s.std
+        default: return Double(s.max) - Double(s.min)
         }
     }
 }
