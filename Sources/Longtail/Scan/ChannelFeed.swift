@@ -2,6 +2,12 @@ import LongtailCore
 import LongtailMCAP
 
 extension MCAPScanner {
+    /// A channel's feed as the record loop sees it: references that do not retain.
+    struct FeedSlot {
+        unowned(unsafe) let feed: ChannelFeed
+        unowned(unsafe) let fast: FastPath?
+    }
+
     /// What one channel feeds: profile signals (each from its input columns) and/or actor lists.
     final class ChannelFeed {
         let extractor: CDRColumnExtractor

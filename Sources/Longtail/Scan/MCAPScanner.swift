@@ -21,9 +21,12 @@ struct MCAPScanner {
         var schemas: [UInt16: Schema] = [:]
         // Per-message state lives in memory the record closure reaches through constant
         // pointers: variables shared with `makeFeed` would be boxed and checked at run time.
-        let feeds = UnsafeMutablePointer<ChannelFeed?>.allocate(capacity: 65536)
+        // Channel id → feed, unowned: the strong references live in `keep`, so looking a
+        // feed up per message retains nothing.
+        var keep: [ChannelFeed] = []
+        let feeds = UnsafeMutablePointer<FeedSlot?>.allocate(capacity: 65536)
         feeds.initialize(repeating: nil, count: 65536)
-        defer { feeds.deinitialize(count: 65536); feeds.deallocate() }
+        defer { feeds.deinitialize(count: 65536); feeds.deallocate(); withExtendedLifetime(keep) {} }
         let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)   // messages, bytes, last drain time
         counters.initialize(repeating: 0, count: 3)
         defer { counters.deallocate() }
@@ -99,7 +102,10 @@ struct MCAPScanner {
             }
             let stampField = wanted.compactMap(\.element.stamp).first
             feed.seal(plan: plan, names: x.scalarNames, stampNames: stampField.map { ($0 + ".sec", $0 + ".nanosec") })
-            if !feed.signals.isEmpty || feed.actors != nil { feeds[Int(c.id)] = feed }
+            if !feed.signals.isEmpty || feed.actors != nil {
+                keep.append(feed)
+                feeds[Int(c.id)] = FeedSlot(feed: feed, fast: feed.fast)
+            }
         }
 
         // A dry run needs only channels and schemas: from the summary when the file has one.
@@ -121,10 +127,10 @@ struct MCAPScanner {
                 case Opcode.message:
                     let m = try raw.messageView()
                     counters[0] &+= 1
-                    guard let feed = feeds[Int(m.channelID)] else { return }
+                    guard let slot = feeds[Int(m.channelID)] else { return }
                     if dryRun { return }
                     counters[1] &+= UInt64(m.data.count)
-                    if let fast = feed.fast {
+                    if let fast = slot.fast {
                         let sampled: Int64?
                         do throws(CDRError) { sampled = try fast.feed(m.data, logTime: m.logTime, into: engine) } catch {
                             throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
@@ -135,6 +141,7 @@ struct MCAPScanner {
                             return
                         }
                     }
+                    let feed = slot.feed
                     do throws(CDRError) {
                         try feed.extractor.extract(m.data, timestamp: Int64(m.logTime), into: feed.block, ragged: feed.ragged)
                     } catch {

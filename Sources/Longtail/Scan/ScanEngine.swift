@@ -33,36 +33,41 @@ final class ScanEngine {
     let profile: Profile
     let source: String
     let resampler: Resampler
-    /// Everything a tick touches, owned by the drain loop while it runs (a local value
-    /// is checked for exclusive access at compile time; class properties at run time).
-    private var state: TickState?
+    /// Everything a tick touches, behind a fixed pointer: mutated in place, with no copy
+    /// per drain and no run-time exclusivity check (a class's stored var would have both).
+    private let state: UnsafeMutablePointer<TickState>
 
     init(profile: Profile, source: String) {
         self.profile = profile
         self.source = source
         resampler = Resampler(signals: profile.signals, rateHz: profile.rateHz)
-        state = TickState(profile: profile, source: source)
+        state = .allocate(capacity: 1)
+        state.initialize(to: TickState(profile: profile, source: source))
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     @inline(__always) func add(signal: Int, _ t: Int64, _ v: Double) { resampler.add(signal, t, v) }
 
     func add(actorsAt t: Int64, _ list: [ActorObservation]) {
-        if let last = state!.actorLists.last?.0, t < last { return }   // out of order: dropped, like a late sample
-        state!.actorLists.append((t, list))
+        if let last = state.pointee.actorLists.last?.0, t < last { return }   // out of order: dropped, like a late sample
+        state.pointee.actorLists.append((t, list))
     }
 
     /// Runs every tick that is ready (all of them when `final`).
     func drain(final: Bool) {
-        var s = state.take()!
-        resampler.drain(final: final) { t, count, columns in s.ticks(t, count, columns) }
-        if s.actorHead > 1024 { s.actorLists.removeFirst(s.actorHead); s.actorHead = 0 }
-        state = s
+        let s = state
+        resampler.drain(final: final) { t, count, columns in s.pointee.ticks(t, count, columns) }
+        if s.pointee.actorHead > 1024 { s.pointee.actorLists.removeFirst(s.pointee.actorHead); s.pointee.actorHead = 0 }
     }
 
     /// Closes everything and fills in `scan`.
     func finish(into scan: inout SourceScan, available: Set<String>) {
         drain(final: true)
-        var s = state.take()!
+        var s = state.pointee
         while s.actorHead < s.actorLists.count, s.driving != nil {
             s.driving!.feed(actorsAt: s.actorLists[s.actorHead].0, s.actorLists[s.actorHead].1)
             s.actorHead += 1
@@ -83,7 +88,7 @@ final class ScanEngine {
         for q in resampler.queueList where q.outOfOrder > 0 {
             scan.warnings.append("\(q.name): \(q.outOfOrder) samples arrived out of time order and were dropped")
         }
-        state = s
+        state.pointee = s
     }
 }
 
