@@ -5,6 +5,7 @@ struct Ring {
     private(set) var filled = 0
     private var sum = 0.0
     private var present = 0
+    private var laps = 0
     init(_ n: Int) { values = [Double](repeating: .nan, count: Swift.max(1, n)) }
     var capacity: Int { values.count }
     mutating func push(_ v: Double) {
@@ -14,7 +15,10 @@ struct Ring {
         values[next] = v
         next = next + 1 == values.count ? 0 : next + 1
         filled = Swift.min(filled + 1, values.count)
-        if next == 0 { resum() }   // once per lap: no drift from rounding
+        if next == 0 {   // every 64 laps, re-add from scratch: no drift from rounding
+            laps &+= 1
+            if laps & 63 == 0 { resum() }
+        }
     }
     private mutating func resum() {
         sum = 0; present = 0
