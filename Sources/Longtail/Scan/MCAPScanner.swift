@@ -137,7 +137,7 @@ struct MCAPScanner {
                                             offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
                         }
                         if let t = sampled {
-                            if t > counters[2] &+ 200_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
+                            if t > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
                             return
                         }
                     }
@@ -161,7 +161,7 @@ struct MCAPScanner {
                         engine.add(actorsAt: t, actors(a, r))
                         r.reset()
                     }
-                    if t > counters[2] &+ 200_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
+                    if t > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
                 case Opcode.schema:
                     if case .schema(let s) = try raw.parse() { schemas[s.id] = s }
                 case Opcode.channel:
