@@ -30,6 +30,22 @@ struct Ring {
     var mean: Double { present == 0 ? .nan : sum / Double(present) }
 }
 
+/// The last `n` samples, for looking back a fixed number of ticks (no running sums).
+struct DelayLine {
+    private var values: [Double]
+    private var next = 0
+    private(set) var filled = 0
+    init(_ n: Int) { values = [Double](repeating: .nan, count: Swift.max(1, n)) }
+    var capacity: Int { values.count }
+    mutating func push(_ v: Double) {
+        values[next] = v
+        next = next + 1 == values.count ? 0 : next + 1
+        if filled < values.count { filled += 1 }
+    }
+    /// The value `k` samples ago (0 = newest).
+    func ago(_ k: Int) -> Double { let i = next - 1 - k; return values[i < 0 ? i + values.count : i] }
+}
+
 /// Ego maneuvers from speed, IMU accelerations, yaw rate and autonomy state: hard brake,
 /// harsh acceleration, high lateral acceleration, high jerk, swerve, disengagement.
 ///
@@ -45,8 +61,8 @@ struct EgoDetector {
     let th: Thresholds
     let dt: Double
     private var hardBrake, harshAccel, lateral, jerk, yawPositive, yawNegative: RunTracker
-    private var ax, ay, axSmooth, aySmooth, speed: Ring
-    private var axWide, axWideHistory, turn, turnHistory, lateralJerks: Ring
+    private var ax, ay, axSmooth, axWide, turn: Ring
+    private var speed, axWideHistory, turnHistory, lateralJerks: DelayLine
     private var biasX = (sum: 0.0, n: 0.0), biasY = (sum: 0.0, n: 0.0)
     private let span: Int, lag: Int, wide: Int
     /// Filter delays (s): the 0.1 s average, and the jerk window.
@@ -74,9 +90,9 @@ struct EgoDetector {
         lag = Swift.max(1, Int((0.5 / dt).rounded()))
         wide = Swift.max(1, Int((th["high_jerk.window_s"] / dt).rounded()))
         ax = Ring(span + 1); ay = Ring(span + 1)
-        axSmooth = Ring(lag + 1); aySmooth = Ring(lag + 1); speed = Ring(lag + 1)
-        axWide = Ring(wide); axWideHistory = Ring(wide + 1)
-        turn = Ring(span + 1); turnHistory = Ring(span + 1); lateralJerks = Ring(Swift.max(1, wide - span) + 1)
+        axSmooth = Ring(lag + 1); speed = DelayLine(lag + 1)
+        axWide = Ring(wide); axWideHistory = DelayLine(wide + 1)
+        turn = Ring(span + 1); turnHistory = DelayLine(span + 1); lateralJerks = DelayLine(Swift.max(1, wide - span) + 1)
         accelDelay = Double(span) * dt / 2
         jerkDelay = Double(wide) * dt
     }
@@ -85,7 +101,7 @@ struct EgoDetector {
     private mutating func filter(_ f: DrivingFrame) -> (ax: Double, ay: Double, jx: Double, jy: Double) {
         ax.push(Double(f.accelX)); ay.push(Double(f.accelY)); speed.push(Double(f.speed))
         let sx = ax.mean, sy = ay.mean
-        axSmooth.push(sx); aySmooth.push(sy)
+        axSmooth.push(sx)
         let v = Double(f.speed), r = Double(f.yawRate)
         // Bias: compare the mean acceleration over the last 0.5 s with the speed change.
         if speed.filled > lag {
