@@ -2,10 +2,23 @@ import LongtailCore
 import LongtailMCAP
 
 extension MCAPScanner {
-    /// A channel's feed as the record loop sees it: references that do not retain.
+    /// A channel's feed as the record loop sees it: references that do not retain (the
+    /// scanner keeps the feeds alive), so a message costs no reference counting.
     struct FeedSlot {
         unowned(unsafe) let feed: ChannelFeed
-        unowned(unsafe) let fast: FastPath?
+        let fast: Unmanaged<FastPath>?
+
+        init(feed: ChannelFeed) {
+            self.feed = feed
+            fast = feed.fast.map { Unmanaged.passUnretained($0) }
+        }
+    }
+
+    /// What the fast path made of one message.
+    enum FastOutcome {
+        case sampled(Int64)
+        case general       // not little-endian XCDR1: use the extractor
+        case failed(CDRError)
     }
 
     /// What one channel feeds: profile signals (each from its input columns) and/or actor lists.
@@ -68,16 +81,19 @@ extension MCAPScanner {
 
         deinit { values.deallocate() }
 
-        /// Reads one payload and hands its samples to `engine`; returns the sample time, or
-        /// nil when the payload needs the general extractor (not little-endian XCDR1).
+        /// Reads one payload and hands its samples to `engine`.
         @inline(__always)
-        func feed(_ payload: UnsafeRawBufferPointer, logTime: UInt64, into engine: ScanEngine) throws(CDRError) -> Int64? {
-            guard try reader.read(payload, into: values) else { return nil }
+        func feed(_ payload: UnsafeRawBufferPointer, logTime: UInt64, into engine: ScanEngine) -> FastOutcome {
+            do throws(CDRError) {
+                guard try reader.read(payload, into: values) else { return .general }
+            } catch {
+                return .failed(error)
+            }
             var t = Int64(logTime)
             if let (s, n) = stamp { t = Int64(values[s]) * 1_000_000_000 + Int64(values[n]) }
             for (signal, i) in direct { engine.add(signal: Int(signal), t, values[Int(i)]) }
             for (signal, idx, combiner) in combined { engine.add(signal: signal, t, combiner.value { values[idx[$0]] }) }
-            return t
+            return .sampled(t)
         }
     }
 

@@ -104,7 +104,7 @@ struct MCAPScanner {
             feed.seal(plan: plan, names: x.scalarNames, stampNames: stampField.map { ($0 + ".sec", $0 + ".nanosec") })
             if !feed.signals.isEmpty || feed.actors != nil {
                 keep.append(feed)
-                feeds[Int(c.id)] = FeedSlot(feed: feed, fast: feed.fast)
+                feeds[Int(c.id)] = FeedSlot(feed: feed)
             }
         }
 
@@ -131,14 +131,16 @@ struct MCAPScanner {
                     if dryRun { return }
                     counters[1] &+= UInt64(m.data.count)
                     if let fast = slot.fast {
-                        let sampled: Int64?
-                        do throws(CDRError) { sampled = try fast.feed(m.data, logTime: m.logTime, into: engine) } catch {
-                            throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
-                                            offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
-                        }
-                        if let t = sampled {
+                        let data = m.data, logTime = m.logTime
+                        switch fast._withUnsafeGuaranteedRef({ $0.feed(data, logTime: logTime, into: engine) }) {
+                        case .sampled(let t):
                             if t > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
                             return
+                        case .failed(let error):
+                            throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
+                                            offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
+                        case .general:
+                            break
                         }
                     }
                     let feed = slot.feed
