@@ -129,6 +129,8 @@ struct TickState {
         var source = [Int](repeating: -1, count: n)
         for k in 0..<canonicalIndex.count { source[canonicalIndex[k]] = k }
         let base = columns.baseAddress!
+        // Each mapped canonical channel with its column in this block.
+        let mapped = (0..<n).compactMap { c in source[c] >= 0 ? (c, base + source[c] * stride) : nil }
         // Per-tick actor summaries of this block: 4 channels × `stride`, NaN where no list.
         var actorColumns = [Float](repeating: .nan, count: 4 * stride)
         if isDriving {
@@ -138,8 +140,8 @@ struct TickState {
             for i in 0..<count {
                 let t = start + Int64(i) * step
                 var frame = DrivingFrame()
-                for c in 0..<n where source[c] >= 0 {
-                    let v = base[source[c] * stride + i]
+                for (c, column) in mapped {
+                    let v = column[i]
                     if !v.isNaN { frame.set(c, v) }
                 }
                 while actorHead < actorLists.count && actorLists[actorHead].0 <= t {
