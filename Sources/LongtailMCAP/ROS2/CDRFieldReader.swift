@@ -109,8 +109,18 @@ public struct CDRFieldReader: Sendable {
                 throw CDRError(offset: 4 + s, detail: "needs \(tail + tailNeeds) bytes after a \(length)-byte string, \(count) remain")
             }
         }
-        for (i, slot) in slots.enumerated() {
-            out[i] = CDRColumnExtractor.value(slot.primitive, data + (slot.afterString ? tail : 0) + slot.offset, false)
+        slots.withUnsafeBufferPointer { sl in
+            for i in 0..<sl.count {
+                let slot = sl[i]
+                let at = data + (slot.afterString ? tail : 0) + slot.offset
+                switch slot.primitive {   // the common cases inline; the rest through the extractor's converter
+                case .float64: out[i] = Double(bitPattern: UInt64(littleEndian: at.loadUnaligned(as: UInt64.self)))
+                case .float32: out[i] = Double(Float(bitPattern: UInt32(littleEndian: at.loadUnaligned(as: UInt32.self))))
+                case .int32: out[i] = Double(Int32(littleEndian: at.loadUnaligned(as: Int32.self)))
+                case .uint32: out[i] = Double(UInt32(littleEndian: at.loadUnaligned(as: UInt32.self)))
+                default: out[i] = CDRColumnExtractor.value(slot.primitive, at, false)
+                }
+            }
         }
         return true
     }
