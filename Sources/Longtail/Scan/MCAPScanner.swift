@@ -197,15 +197,19 @@ struct MCAPScanner {
         let cls = a.cls.map { r.row(0, column: $0) }
         let vys = a.vy.map { r.row(0, column: $0) }
         let lengths = a.length.map { r.row(0, column: $0) }
-        let q = a.orientation.map { $0.map { r.row(0, column: $0) } }
+        // The orientation quaternion's four columns, when all are there with one value per actor.
+        let q = a.orientation.flatMap { o -> (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>)? in
+            let (qx, qy, qz, qw) = (r.row(0, column: o[0]), r.row(0, column: o[1]), r.row(0, column: o[2]), r.row(0, column: o[3]))
+            return qx.count == n && qy.count == n && qz.count == n && qw.count == n ? (qx, qy, qz, qw) : nil
+        }
         var out: [ActorObservation] = []
         out.reserveCapacity(n)
         let base = xs.startIndex
         for i in 0..<n {
             func at(_ s: UnsafeBufferPointer<Double>?) -> Double? { guard let s, s.count == n else { return nil }; return s[i] }
             var heading = 0.0
-            if let q, q.allSatisfy({ $0.count == n }) {
-                let x = q[0][q[0].startIndex + i], y = q[1][q[1].startIndex + i], z = q[2][q[2].startIndex + i], w = q[3][q[3].startIndex + i]
+            if let q {
+                let x = q.0[i], y = q.1[i], z = q.2[i], w = q.3[i]
                 heading = atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
             }
             var vx = vxs[base + i], vy = at(vys) ?? 0

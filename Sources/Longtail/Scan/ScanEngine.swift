@@ -181,9 +181,11 @@ struct TickState {
             if a.cls == .pedestrian && gap > 0 && abs(a.y) <= 5 { ped = Swift.min(ped.isNaN ? .infinity : ped, Float(gap)) }
             if a.cls.isVehicle && cos(a.heading) < -0.5 && gap > 0 { oncoming = Swift.max(oncoming.isNaN ? -.infinity : oncoming, Float(v - a.vx)) }
         }
-        for (k, value) in [ttc, vru, ped, oncoming].enumerated() where !value.isNaN {
+        func merge(_ k: Int, _ value: Float) {
+            guard !value.isNaN else { return }
             let old = columns[k * stride + tick]
             columns[k * stride + tick] = old.isNaN ? value : (k == 3 ? Swift.max(old, value) : Swift.min(old, value))
         }
+        merge(0, ttc); merge(1, vru); merge(2, ped); merge(3, oncoming)
     }
 }

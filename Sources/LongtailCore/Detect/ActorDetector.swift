@@ -18,6 +18,8 @@ struct ActorDetector {
     private var states: [Int: ActorState] = [:]
     /// Actors that have cut in already (kept after they leave, as the labeler does).
     private var cutInDone: Set<Int> = []
+    /// The ids of the list being evaluated (reused between lists).
+    private var present: [Int] = []
     private var lastTime: Double?
     /// The list period, learnt from the data (the smallest spacing seen).
     private var period = 0.1
@@ -82,8 +84,7 @@ struct ActorDetector {
     mutating func feed(_ t: Double, egoSpeed v: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
         if let last = lastTime, t - last > 0.005 { period = min(period, max(0.01, t - last)) }
         lastTime = t
-        var present: [Int] = []   // lists are short: a linear search beats hashing
-        present.reserveCapacity(actors.count)
+        present.removeAll(keepingCapacity: true)   // lists are short: a linear search beats hashing
         for a in actors {
             present.append(a.id)
             var st = states[a.id] ?? ActorState(ttc: tracker(0.2, 0.2), crossing: tracker(0.5, 0.3), vru: tracker(0.2, 0.3),
