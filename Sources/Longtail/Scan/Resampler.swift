@@ -73,26 +73,38 @@ struct SignalQueue {
         count += 1
     }
 
-    /// The value at tick `t`: linear between the neighbouring samples (previous sample for
-    /// states); NaN inside a gap, before the first sample or after the last one.
-    mutating func value(at t: Int64) -> Float {
-        // Advance past samples that are no longer needed (keep the last one at or before t).
-        while head + 1 < count && times[head + 1] <= t { head += 1 }
+    /// The values at `n` ticks `first`, `first + step`, …: linear between the neighbouring
+    /// samples (previous sample for states); NaN inside a gap, before the first sample or
+    /// after the last one. The queue's state stays in locals for the whole run.
+    mutating func fill(_ out: UnsafeMutablePointer<Float>, count n: Int, from first: Int64, step: Int64) {
         if head > 4096 {
-            // Drop consumed samples: move the rest to the front.
             memmove(times, times + head, (count - head) * MemoryLayout<Int64>.stride)
             memmove(values, values + head, (count - head) * MemoryLayout<Float>.stride)
             count -= head; head = 0
         }
-        guard head < count, times[head] <= t else { return .nan }
-        let t0 = times[head]
-        if isState { return t - t0 <= maxGapNs ? values[head] : .nan }
-        if t0 == t { return values[head] }
-        guard head + 1 < count else { return .nan }
-        let t1 = times[head + 1]
-        guard t1 - t0 <= maxGapNs else { return .nan }
-        let w = Float(Double(t - t0) / Double(t1 - t0))
-        return values[head] + (values[head + 1] - values[head]) * w
+        var h = head
+        let c = count, tp = times, vp = values, gap = maxGapNs
+        if isState {
+            for k in 0..<n {
+                let t = first + Int64(k) * step
+                while h + 1 < c && tp[h + 1] <= t { h += 1 }
+                out[k] = h < c && tp[h] <= t && t - tp[h] <= gap ? vp[h] : .nan
+            }
+        } else {
+            for k in 0..<n {
+                let t = first + Int64(k) * step
+                while h + 1 < c && tp[h + 1] <= t { h += 1 }
+                guard h < c, tp[h] <= t else { out[k] = .nan; continue }
+                let t0 = tp[h]
+                if t0 == t { out[k] = vp[h]; continue }
+                guard h + 1 < c else { out[k] = .nan; continue }
+                let t1 = tp[h + 1]
+                guard t1 - t0 <= gap else { out[k] = .nan; continue }
+                let w = Float(Double(t - t0) / Double(t1 - t0))
+                out[k] = vp[h] + (vp[h + 1] - vp[h]) * w
+            }
+        }
+        head = h
     }
 }
 
@@ -161,10 +173,7 @@ final class Resampler {
         var done = 0
         while done < remaining {
             let n = min(b, remaining - done)
-            for s in 0..<q.count {
-                let column = block + s * b
-                for k in 0..<n { column[k] = q[s].value(at: start + Int64(count + k) * step) }
-            }
+            for s in 0..<q.count { q[s].fill(block + s * b, count: n, from: start + Int64(count) * step, step: step) }
             body(start + Int64(count) * step, n, UnsafeBufferPointer(start: block, count: q.count * b))
             count += n
             done += n
