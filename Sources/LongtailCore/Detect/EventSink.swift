@@ -22,7 +22,4 @@ public struct EventSink: Sendable {
         events[i].endNs = ns(end)
         return true
     }
-
-    /// Appends text facts to event `i`.
-    mutating func addFacts(_ i: Int, _ facts: [(String, DetectedEvent.Fact)]) { events[i].facts += facts }
 }
