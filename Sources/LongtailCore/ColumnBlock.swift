@@ -88,24 +88,22 @@ public final class RaggedColumns {
             values = .allocate(capacity: capacity); ends = .allocate(capacity: rowCapacity)
         }
 
+        /// Doubles `p`'s allocation, keeping its first `used` elements.
+        static func doubled<T>(_ p: inout UnsafeMutablePointer<T>, used: Int, capacity: inout Int) {
+            let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
+            grown.update(from: p, count: used)
+            p.deallocate()
+            p = grown; capacity *= 2
+        }
+
         mutating func append(_ v: Double) {
-            if count == capacity {
-                let grown = UnsafeMutablePointer<Double>.allocate(capacity: capacity * 2)
-                grown.update(from: values, count: count)
-                values.deallocate()
-                values = grown; capacity *= 2
-            }
+            if count == capacity { Self.doubled(&values, used: count, capacity: &capacity) }
             values[count] = v
             count += 1
         }
 
         mutating func commitRow() {
-            if rows == rowCapacity {
-                let grown = UnsafeMutablePointer<Int>.allocate(capacity: rowCapacity * 2)
-                grown.update(from: ends, count: rows)
-                ends.deallocate()
-                ends = grown; rowCapacity *= 2
-            }
+            if rows == rowCapacity { Self.doubled(&ends, used: rows, capacity: &rowCapacity) }
             ends[rows] = count
             rows += 1
         }
