@@ -1,5 +1,6 @@
 import Foundation
 import LongtailCore
+import LongtailHDF5
 import Testing
 import TestSupport
 @testable import Longtail
@@ -162,6 +163,45 @@ import TestSupport
         let p = try Profile.parse(head + "rate_hz = 50\n[thresholds.hard_brake]\naccel_mps2 = -5\n", source: "ok.toml")
         #expect(p.rateHz == 50 && p.thresholds["hard_brake.accel_mps2"] == -5 && p.windowSeconds == 10)
         #expect(throws: ProfileError.self) { try Profile.load("/no/such/profile.toml") }
+    }
+
+    /// robomimic's layout: one group per demo under /data, 20 Hz end-effector pose and gripper,
+    /// no force. Each demo is its own source; only kinematic signals are found, so every
+    /// manipulation detector is disabled, and `--profile auto` picks the profile.
+    @Test func robomimicDemosAreSeparateSources() throws {
+        let dir = TestSupport.temporaryDirectory("robomimic")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("demos.hdf5").path
+        let w = try HDF5Writer(path: path)
+        for (d, rows) in [(0, 90), (1, 130), (10, 50)] {
+            var pos: [Double] = [], quat: [Double] = [], grip: [Double] = []
+            for i in 0..<rows {
+                let k = Double(i)
+                pos += [0.5 + 0.001 * k, 0.1, 0.9 - 0.002 * k]
+                quat += [0, 0, 0, 1]
+                let finger: Double = 0.04 - 0.0002 * k
+                grip += [finger, -finger]
+            }
+            try w.writeDataset("/data/demo_\(d)/obs/robot0_eef_pos", values: pos, shape: [rows, 3])
+            try w.writeDataset("/data/demo_\(d)/obs/robot0_eef_quat", values: quat, shape: [rows, 4])
+            try w.writeDataset("/data/demo_\(d)/obs/robot0_gripper_qpos", values: grip, shape: [rows, 2])
+        }
+        try w.close()
+        #expect(ProfileChoice.auto(for: path) == "robomimic")
+        let result = ScanJob.run(ScanJob.Options(paths: [path], out: nil, profile: nil))
+        #expect(result.failures.isEmpty, "\(result.failures.map(\.reason))")
+        // Demos in numeric order (demo_10 after demo_1), each with 20 Hz ticks over its rows.
+        #expect(result.scans.map { ScanJob.shortName($0.source) } == ["demos.hdf5#/data/demo_0", "demos.hdf5#/data/demo_1", "demos.hdf5#/data/demo_10"])
+        #expect(result.scans.map(\.ticks) == [90, 130, 50])
+        for s in result.scans {
+            #expect(Set(s.found.keys) == ["position.x", "position.y", "position.z", "rotation", "gripper"])
+            #expect(s.events.isEmpty && s.warnings.isEmpty)
+            #expect(Set(s.disabled.map(\.event)) == Set(RobotDetector.requirements.keys))
+            #expect(!s.segments.isEmpty)
+        }
+        // The gripper opening is the two fingers' difference: 0.08 m at the start of demo 0.
+        let gripMax = result.scans[0].segments[0].features[FeatureSpec.features(for: .robot).firstIndex { $0.name == "gripper.max" }!]
+        #expect(abs(gripMax - 0.08) < 1e-6, "\(gripMax)")
     }
 
     static func real(_ name: String) -> String? {
