@@ -110,7 +110,6 @@ public final class Combiner {
     let weights: [Double]
     let map: [String: Double]?
     let scale: Double, offset: Double
-    public let inputs: Int
     /// One input, passed through unchanged.
     public var isIdentity: Bool { mode == .single && map == nil && scale == 1 && offset == 0 }
 
@@ -120,7 +119,6 @@ public final class Combiner {
         map = s.map
         scale = s.scale ?? 1
         offset = s.offset ?? 0
-        inputs = s.topic != nil ? s.fieldList.count : max(1, s.columnList.count)
     }
 
     /// The value from raw input `i` = `raw(i)`.
