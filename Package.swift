@@ -9,11 +9,13 @@ let package = Package(
         .library(name: "LongtailMCAP", targets: ["LongtailMCAP"]),
         .library(name: "LongtailCore", targets: ["LongtailCore"]),
         .library(name: "LongtailHDF5", targets: ["LongtailHDF5"]),
+        .library(name: "LongtailCatalog", targets: ["LongtailCatalog"]),
         .library(name: "Longtail", targets: ["Longtail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries. Each module map points at a shim header; providers tell
@@ -26,23 +28,24 @@ let package = Package(
         .target(name: "LongtailCore"),
         .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CDeflate"]),
         .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5", "CZstd"]),
-        .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5", "TOMLKit"]),
+        .target(name: "LongtailCatalog", dependencies: ["LongtailCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", "CDeflate", "TOMLKit"]),
         .executableTarget(
             name: "longtail",
-            dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmark driver: generates the benchmark archive and measures decoding.
         // Run through Benchmarks/run-mcap-decode.sh, never from the test suite.
         .executableTarget(
             name: "longtail-bench",
-            dependencies: ["LongtailMCAP", "LongtailCore", "LongtailHDF5", "Longtail"],
+            dependencies: ["LongtailMCAP", "LongtailCore", "LongtailHDF5", "LongtailCatalog", "Longtail"],
             path: "Benchmarks/LongtailBench"
         ),
 
         .testTarget(name: "LongtailCoreTests", dependencies: ["LongtailCore"]),
         .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "TestSupport"]),
         .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5", "TestSupport", "LongtailMCAP"]),
-        .testTarget(name: "LongtailTests", dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", "TestSupport"]),
+        .testTarget(name: "LongtailTests", dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", "TestSupport"]),
         .testTarget(name: "LongtailCLITests", dependencies: ["TestSupport", "longtail"]),
         // Shared helpers for tests: locating ../shared/data, running Python interop scripts.
         .target(name: "TestSupport", dependencies: ["LongtailMCAP"], path: "Tests/TestSupport"),

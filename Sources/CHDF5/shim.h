@@ -6,6 +6,7 @@
 #include <hdf5.h>
 
 static inline hid_t lt_h5t_native_float(void)  { return H5T_NATIVE_FLOAT; }
+static inline hid_t lt_h5t_ieee_f32le(void)    { return H5T_IEEE_F32LE; }
 static inline hid_t lt_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t lt_h5t_native_int8(void)   { return H5T_NATIVE_INT8; }
 static inline hid_t lt_h5t_native_int16(void)  { return H5T_NATIVE_INT16; }

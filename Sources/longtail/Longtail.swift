@@ -13,7 +13,8 @@ struct LongtailCLI: ParsableCommand {
         Exit codes: 0 success, 1 failure, 2 usage error, 3 finished with warnings \
         (for example channels that could not be decoded).
         """,
-        subcommands: [ScanCommand.self, EvalCommand.self, ProfilesCommand.self, InspectCommand.self, CatCommand.self, SynthCommand.self]
+        version: LongtailVersion.current,
+        subcommands: [ScanCommand.self, QueryCommand.self, ShowCommand.self, ExportCommand.self, EvalCommand.self, ProfilesCommand.self, InspectCommand.self, CatCommand.self, SynthCommand.self]
     )
 
     static func main() {

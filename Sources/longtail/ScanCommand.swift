@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Longtail
+import LongtailCatalog
 
 struct ScanCommand: OutcomeCommand {
     static let configuration = CommandConfiguration(
@@ -10,8 +11,14 @@ struct ScanCommand: OutcomeCommand {
         Each file goes through a profile (its topics or datasets → canonical signals), is \\
         resampled onto one clock, cut into segments (driving 10 s every 5 s, robot 2 s every \\
         1 s by default) and run through every detector of EVENTS.md; one rarity model over all \\
-        segments gives each its score and percentile. Writes into --out: events.jsonl, \\
-        segments.jsonl, clips.jsonl (one event-centred clip per event), rarity-model.json and scan.json. --dry-run only shows which canonical \\
+        segments gives each its score and percentile. Writes into --out the two tiers and \\
+        the catalog: alignment/ (the rarest segments at native rate and full precision, \\
+        segments.h5, with knowledge.jsonl: facts, context, caption), pretrain/ (every source \\
+        downsampled and quantized into zstd HDF5 shards, with manifest.json) and \\
+        catalog.sqlite (for longtail query, show, export); and the scan's own files: \\
+        events.jsonl, segments.jsonl, clips.jsonl (one event-centred clip per event), \\
+        rarity-model.json and scan.json. An --out that already holds results is refused \\
+        unless --force. --dry-run only shows which canonical \\
         signals each file provides and which detectors would be disabled. Directories are \\
         searched for .mcap, .h5 and .hdf5 files. `longtail profiles` lists the built-in profiles.
         """
@@ -29,8 +36,45 @@ struct ScanCommand: OutcomeCommand {
     @Flag(help: "Show the signals found and missing per file, then stop.")
     var dryRun = false
 
+    @Option(help: "Alignment set size: a fraction (0.01), a percentage (1%) or a segment count (50).")
+    var alignmentBudget: String = "1%"
+
+    @Option(help: "Events below this confidence (0…1) neither pull segments in (--always-include) nor enter knowledge records.")
+    var minConfidence: Double = 0
+
+    @Option(help: "Put every segment holding this event into the alignment set, beyond the budget (repeatable).")
+    var alwaysInclude: [String] = []
+
+    @Flag(help: "Leave alignment segments out of the pretraining shards (their rows become NaN).")
+    var exclusive = false
+
+    @Option(help: "Pretraining rate in Hz (default: driving 10, robot 100).")
+    var pretrainRate: Double?
+
+    @Option(help: "Pretraining values: float16, or int16 with a stored per-channel scale.")
+    var quantize: String = "float16"
+
+    @Option(help: "Target pretraining shard size in MiB (of quantized values).")
+    var shardSize: Int = 256
+
+    @Flag(help: "Replace the results already in --out.")
+    var force = false
+
     func validate() throws {
         if !dryRun && out == nil { throw ValidationError("--out DIR is required (or --dry-run)") }
+        for e in alwaysInclude where !Catalog.eventNames.contains(e) {
+            throw ValidationError("--always-include: unknown event '\(e)'; valid names: \(Catalog.eventNames.joined(separator: ", "))")
+        }
+        guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be between 0 and 1") }
+        guard TierOptions.Quantization(rawValue: quantize) != nil else { throw ValidationError("--quantize must be float16 or int16") }
+        if let r = pretrainRate, !(r > 0) { throw ValidationError("--pretrain-rate must be positive") }
+        guard shardSize > 0 else { throw ValidationError("--shard-size must be positive (MiB)") }
+        do { _ = try TierOptions.Budget.parse(alignmentBudget) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// Results already in `dir`: the catalog or the scan summary.
+    static func existingResults(_ dir: String) -> [String] {
+        ["catalog.sqlite", "scan.json", "alignment", "pretrain"].filter { FileManager.default.fileExists(atPath: dir + "/" + $0) }
     }
 
     mutating func execute() throws -> Outcome {
@@ -38,6 +82,23 @@ struct ScanCommand: OutcomeCommand {
         do { chosen = profile == "auto" ? nil : try Profile.load(profile) } catch { throw ValidationError("\(error)") }
         var o = ScanJob.Options(paths: paths, out: out, profile: chosen)
         o.dryRun = dryRun
+        var tiers = TierOptions()
+        tiers.budget = try TierOptions.Budget.parse(alignmentBudget)
+        tiers.minConfidence = minConfidence
+        tiers.alwaysInclude = alwaysInclude
+        tiers.exclusive = exclusive
+        tiers.pretrainHz = pretrainRate
+        tiers.quantization = TierOptions.Quantization(rawValue: quantize)!
+        tiers.shardBytes = shardSize << 20
+        o.tiers = tiers
+        o.flags = CommandLine.arguments.dropFirst().joined(separator: " ")
+        if let out, !dryRun {
+            let existing = Self.existingResults(out)
+            if !existing.isEmpty && !force {
+                throw CLIFailure(message: "\(out) already holds results (\(existing.joined(separator: ", "))); pass --force to replace them")
+            }
+            if force { for name in existing { try? FileManager.default.removeItem(atPath: out + "/" + name) } }
+        }
         let tty = isatty(2) != 0
         let result = ScanJob.run(o) { path, done, total in
             let line = "scanned \(done)/\(total): \(path)"
@@ -56,16 +117,23 @@ struct ScanCommand: OutcomeCommand {
             }
         } else if let out {
             try ScanJob.write(result, to: out)
+            let tier: TierOutput.Summary
+            do { tier = try TierOutput.write(result, to: out, options: tiers) } catch { throw CLIFailure(error) }
             var counts: [String: Int] = [:]
             for s in result.scans { for e in s.events { counts[e.name, default: 0] += 1 } }
             let bytes = result.scans.reduce(UInt64(0)) { $0 + $1.bytes }
             let segments = result.scans.reduce(0) { $0 + $1.segments.count }
-            stdout.line("sources:  \(result.scans.count) (\(result.failures.count) failed)")
-            stdout.line("decoded:  \(SynthJob.formatBytes(bytes)) in \(String(format: "%.2f", result.seconds)) s")
-            stdout.line("segments: \(segments)")
-            stdout.line("events:   \(counts.values.reduce(0, +))")
+            let fileBytes = result.files.values.reduce(Int64(0)) { $0 + $1.size }
+            stdout.line("files:     \(result.files.count) (\(SynthJob.formatBytes(UInt64(fileBytes)))); \(result.scans.count) sources, \(result.failures.count) failed")
+            stdout.line("bytes in:  \(SynthJob.formatBytes(bytes)) decompressed, in \(String(format: "%.2f", result.seconds)) s")
+            stdout.line("segments:  \(segments)")
+            stdout.line("events:    \(counts.values.reduce(0, +))")
             for (name, n) in counts.sorted(by: { $0.key < $1.key }) { stdout.line("  \(name): \(n)") }
-            stdout.line("wrote:    \(out)/events.jsonl, segments.jsonl, clips.jsonl, rarity-model.json, scan.json")
+            stdout.line(String(format: "alignment: %d segments (%.2f %% of segments), %@", tier.alignmentSegments, tier.alignmentFraction * 100,
+                               SynthJob.formatBytes(UInt64(tier.alignmentBytes))))
+            stdout.line(String(format: "pretrain:  %d shard(s), %@ (%.2f %% of the decompressed input)", tier.pretrainShards,
+                               SynthJob.formatBytes(UInt64(tier.pretrainBytes)), tier.pretrainRatio * 100))
+            stdout.line("wrote:     \(out)/catalog.sqlite, alignment/, pretrain/, events.jsonl, segments.jsonl, clips.jsonl, rarity-model.json, scan.json")
         }
         // Missing signals are reported once per profile and signal, not per file.
         var told = Set<String>()

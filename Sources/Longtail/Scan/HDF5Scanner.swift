@@ -7,6 +7,7 @@ import LongtailHDF5
 struct HDF5Scanner {
     let profile: Profile
     let path: String
+    var pretrainHz: Double? = nil
 
     /// The episodes of the file: (source name, dataset path prefix).
     func episodes(_ file: HDF5File) throws(HDF5Error) -> [(String, String)] {
@@ -21,21 +22,45 @@ struct HDF5Scanner {
 
     func scan(dryRun: Bool = false) throws(HDF5Error) -> [SourceScan] {
         let file = try HDF5File(path: path)
-        var t0 = Int64(0)
-        if let name = profile.t0Attribute, let attr = try file.attributes(of: "/").first(where: { $0.name == name }),
-           case .integers(let v) = attr.value, let first = v.first {
-            t0 = first
-        }
+        let t0 = try startTime(file)
         return try episodes(file).map { (source, prefix) throws(HDF5Error) in
             try scanEpisode(file, source: source, prefix: prefix, t0: t0, dryRun: dryRun)
         }
     }
 
+    /// The file's start time (the profile's `t0_attribute`), 0 without one.
+    func startTime(_ file: HDF5File) throws(HDF5Error) -> Int64 {
+        if let name = profile.t0Attribute, let attr = try file.attributes(of: "/").first(where: { $0.name == name }),
+           case .integers(let v) = attr.value, let first = v.first {
+            return first
+        }
+        return 0
+    }
+
+    /// One mapped signal of an episode at its native rate.
+    struct Samples { var signal: Int; var times: [Int64]; var values: [Double] }
+
     private func scanEpisode(_ file: HDF5File, source: String, prefix: String, t0: Int64, dryRun: Bool) throws(HDF5Error) -> SourceScan {
         var scan = SourceScan(source: source)
-        let engine = ScanEngine(profile: profile, source: source)
+        let engine = ScanEngine(profile: profile, source: source, pretrainHz: pretrainHz)
+        for s in try samples(file, prefix: prefix, t0: t0, into: &scan, dryRun: dryRun) {
+            for r in s.times.indices { engine.add(signal: s.signal, s.times[r], s.values[r]) }
+        }
+        let have = Set(scan.found.keys)
+        scan.missing = profile.signals.map(\.name).filter { !have.contains($0) }
+        if dryRun {
+            scan.disabled = RobotDetector.disabled(available: have)
+            return scan
+        }
+        engine.finish(into: &scan, available: have)
+        return scan
+    }
+
+    /// Every mapped signal of the episode under `prefix`, in profile order; where each was
+    /// found, and why one was not, go into `scan`.
+    func samples(_ file: HDF5File, prefix: String, t0: Int64, into scan: inout SourceScan, dryRun: Bool = false) throws(HDF5Error) -> [Samples] {
+        var out: [Samples] = []
         var columnsCache: [String: [Double]] = [:]
-        var shapes: [String: (rows: Int, width: Int)] = [:]
         for (i, spec) in profile.signals.enumerated() {
             guard let rel = spec.dataset else { continue }
             let name = rel.hasPrefix("/") && prefix.isEmpty ? rel : prefix + (rel.hasPrefix("/") ? String(rel.dropFirst()) : rel)
@@ -53,7 +78,6 @@ struct HDF5Scanner {
             if let v = columnsCache[name] { values = v } else {
                 values = try ds.read(Double.self)
                 columnsCache[name] = values
-                shapes[name] = (ds.rows, width)
                 scan.bytes += UInt64(values.count * 8)
             }
             let rows = ds.rows
@@ -78,18 +102,14 @@ struct HDF5Scanner {
             let scale = spec.timestamps != nil ? (spec.timestampScale ?? 1e9) : 1e9
             let offset = spec.timestamps != nil ? Int64(0) : t0
             let combiner = spec.combiner()
+            var s = Samples(signal: i, times: [], values: [])
+            s.times.reserveCapacity(rows); s.values.reserveCapacity(rows)
             for r in 0..<rows {
-                let v = combiner.value { values[r * width + cols[$0]] }
-                engine.add(signal: i, offset + Int64((times[r] * scale).rounded()), v)
+                s.values.append(combiner.value { values[r * width + cols[$0]] })
+                s.times.append(offset + Int64((times[r] * scale).rounded()))
             }
+            out.append(s)
         }
-        let have = Set(scan.found.keys)
-        scan.missing = profile.signals.map(\.name).filter { !have.contains($0) }
-        if dryRun {
-            scan.disabled = RobotDetector.disabled(available: have)
-            return scan
-        }
-        engine.finish(into: &scan, available: have)
-        return scan
+        return out
     }
 }

@@ -9,6 +9,7 @@ import LongtailMCAP
 struct MCAPScanner {
     let profile: Profile
     let path: String
+    var pretrainHz: Double? = nil
 
     /// `*` matches any run of characters.
     static func matches(_ pattern: String, _ topic: String) -> Bool {
@@ -33,7 +34,7 @@ struct MCAPScanner {
         var seen = Set<UInt16>()
         var found: [String: String] = [:]
         var actorsFound = false
-        let engine = ScanEngine(profile: profile, source: path)
+        let engine = ScanEngine(profile: profile, source: path, pretrainHz: pretrainHz)
 
         func makeFeed(_ c: Channel) {
             let wanted = profile.signals.enumerated().filter { Self.matches($0.element.topic ?? "\u{0}", c.topic) }

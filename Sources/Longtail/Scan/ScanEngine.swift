@@ -23,6 +23,8 @@ public struct SourceScan: Sendable {
     /// Uncompressed bytes of the messages (MCAP) or values (HDF5) read.
     public var bytes: UInt64 = 0
     public var ticks = 0
+    /// The canonical signals downsampled for the pretraining tier (nil when not collected).
+    public var pretrain: PretrainSeries?
 
     public init(source: String) { self.source = source }
 }
@@ -37,12 +39,17 @@ final class ScanEngine {
     /// per drain and no run-time exclusivity check (a class's stored var would have both).
     private let state: UnsafeMutablePointer<TickState>
 
-    init(profile: Profile, source: String) {
+    /// `pretrainHz`: also keep the signals at this rate for the pretraining tier.
+    init(profile: Profile, source: String, pretrainHz: Double? = nil) {
         self.profile = profile
         self.source = source
         resampler = Resampler(signals: profile.signals, rateHz: profile.rateHz)
         state = .allocate(capacity: 1)
         state.initialize(to: TickState(profile: profile, source: source))
+        if let hz = pretrainHz {
+            state.pointee.pretrain = PretrainSeries(channels: profile.signals.map(\.name), isState: profile.signals.map(\.isState),
+                                                    scanRateHz: profile.rateHz, rateHz: hz)
+        }
     }
 
     deinit {
@@ -74,6 +81,8 @@ final class ScanEngine {
         }
         s.segments.finish()
         scan.segments = s.segments.segments
+        s.pretrain?.finish()
+        scan.pretrain = s.pretrain
         if s.driving != nil { scan.events = s.driving!.finish() }
         if let r = s.robot { scan.events = RobotDetector.detect(r, thresholds: profile.thresholds, available: available) }
         scan.disabled = profile.domain == .driving ? DrivingDetector.disabled(available: available)
@@ -102,6 +111,7 @@ struct TickState {
     let canonicalIndex: [Int]
     var actorLists: [(Int64, [ActorObservation])] = []
     var actorHead = 0
+    var pretrain: PretrainSeries?
     let canonicalCount: Int
     let isDriving: Bool
     let relativeActors: Bool
@@ -157,6 +167,7 @@ struct TickState {
             if robot == nil { robot = RobotEpisodeSignals(t0Ns: start, dt: 1 / profile.rateHz) }
             robot!.append(count: count) { c in source[c] >= 0 ? UnsafeBufferPointer(start: base + source[c] * stride, count: count) : nil }
         }
+        pretrain?.add(start, count: count) { k in UnsafePointer(base + k * stride) }
         actorColumns.withUnsafeBufferPointer { a in
             segments.add(start, count: count) { c in
                 if c < n { return source[c] >= 0 ? UnsafeBufferPointer(start: base + source[c] * stride, count: count) : nil }

@@ -16,6 +16,11 @@ public enum ScanJob {
         /// A profile for every file, or nil to choose one per file (`--profile auto`).
         public var profile: Profile?
         public var dryRun = false
+        /// The two tiers and the catalog; nil writes only the scan's JSON files (and keeps no
+        /// pretraining data in memory).
+        public var tiers: TierOptions? = TierOptions()
+        /// The command line, for the catalog's run record.
+        public var flags = ""
         public init(paths: [String], out: String?, profile: Profile?) { self.paths = paths; self.out = out; self.profile = profile }
     }
 
@@ -37,6 +42,14 @@ public enum ScanJob {
         /// Per scan, per segment: (score, percentile).
         public var rarity: [[(score: Double, percentile: Double)]] = []
         public var seconds = 0.0
+        /// The profiles used, by name.
+        public var profileSet: [String: Profile] = [:]
+        /// Per file: (size, content hash), failed files included where readable.
+        public var files: [String: (size: Int64, hash: String)] = [:]
+        /// Wall-clock start and end (ns since the epoch), for the catalog's run record.
+        public var startedNs: Int64 = 0
+        public var endedNs: Int64 = 0
+        public var options: Options?
     }
 
     /// Files under `paths` (directories are searched recursively for .mcap, .h5, .hdf5), sorted.
@@ -57,12 +70,13 @@ public enum ScanJob {
     }
 
     /// Scans one file (MCAP or HDF5, told apart by their first bytes).
-    public static func scanFile(_ path: String, profile: Profile, dryRun: Bool = false) throws -> [SourceScan] {
+    /// `pretrainHz`: also keep the signals at this rate for the pretraining tier.
+    public static func scanFile(_ path: String, profile: Profile, dryRun: Bool = false, pretrainHz: Double? = nil) throws -> [SourceScan] {
         guard FileManager.default.isReadableFile(atPath: path) else { throw UnreadableFile(path: path) }
         if HDF5File.isHDF5(path: path) {
-            return try HDF5Scanner(profile: profile, path: path).scan(dryRun: dryRun)
+            return try HDF5Scanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)
         }
-        return [try MCAPScanner(profile: profile, path: path).scan(dryRun: dryRun)]
+        return [try MCAPScanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)]
     }
 
     /// Runs the scan; `progress` hears about each file as it finishes.
@@ -72,7 +86,12 @@ public enum ScanJob {
         var domain = o.profile?.domain
         var cache: [String: Profile] = [:]
         var result = Result(model: RarityModel(features: []))
+        result.startedNs = wallClockNs()
+        result.options = o
         for (i, path) in files.enumerated() {
+            if !o.dryRun && o.tiers != nil {
+                result.files[path] = (fileSize(path), (try? ContentHash.of(file: path)) ?? "")
+            }
             do {
                 let profile: Profile
                 if let p = o.profile { profile = p } else {
@@ -84,9 +103,11 @@ public enum ScanJob {
                 guard profile.domain == domain else {
                     throw ProfileError(source: profile.name, message: "\(path) is \(profile.domain.rawValue) data in a \(domain!.rawValue) scan; scan each domain separately")
                 }
-                let scans = try scanFile(path, profile: profile, dryRun: o.dryRun)
+                let hz = o.tiers.map { $0.pretrainHz ?? TierOptions.defaultPretrainHz(profile.domain) }
+                let scans = try scanFile(path, profile: profile, dryRun: o.dryRun, pretrainHz: o.dryRun ? nil : hz)
                 result.scans += scans
                 result.profiles += scans.map { _ in profile.name }
+                result.profileSet[profile.name] = profile
             } catch {
                 result.failures.append(Failure(path: path, reason: "\(error)"))
             }
@@ -100,7 +121,39 @@ public enum ScanJob {
         var k = 0
         result.rarity = scores.map { list in list.map { s in defer { k += 1 }; return (s, percentiles[k]) } }
         result.seconds = SynthJob.monotonicSeconds() - start
+        result.endedNs = wallClockNs()
         return result
+    }
+
+    static func wallClockNs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+
+    /// A file's size in bytes (0 when it cannot be read).
+    static func fileSize(_ path: String) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    /// A segment's id: its source's key and its index.
+    public static func segmentID(_ key: String, _ index: Int) -> String { "\(key)-\(index)" }
+
+    /// The id prefix of each scan (`ContentHash.sourceKey`).
+    static func keys(_ r: Result) -> [String] {
+        r.scans.map { s in
+            let file = String(s.source.split(separator: "#", maxSplits: 1)[0])
+            return ContentHash.sourceKey(hash: r.files[file]?.hash ?? "", source: s.source)
+        }
+    }
+
+    /// Facts as a JSON object.
+    static func facts(_ facts: [(String, DetectedEvent.Fact)], into j: inout JSONText) {
+        j.raw("{")
+        for (i, (k, v)) in facts.enumerated() {
+            j.key(k, first: i == 0)
+            switch v {
+            case .number(let d): j.double(d.isFinite ? (d * 10_000).rounded() / 10_000 : d)
+            case .text(let s): j.string(s)
+            }
+        }
+        j.raw("}")
     }
 
     /// The basename of a source (`file.mcap`, or `file.h5#/data/demo_0`).
@@ -118,15 +171,8 @@ public enum ScanJob {
         j.key("event"); j.string(e.name); j.key("kind"); j.string(e.kind)
         j.key("start_ns"); j.raw(String(e.startNs)); j.key("end_ns"); j.raw(String(e.endNs))
         j.key("confidence"); j.double((e.confidence * 1000).rounded() / 1000)
-        j.key("facts"); j.raw("{")
-        for (i, (k, v)) in e.facts.enumerated() {
-            j.key(k, first: i == 0)
-            switch v {
-            case .number(let d): j.double(d.isFinite ? (d * 10_000).rounded() / 10_000 : d)
-            case .text(let s): j.string(s)
-            }
-        }
-        j.raw("}}")
+        j.key("facts"); facts(e.facts, into: &j)
+        j.raw("}")
         return j.text
     }
 

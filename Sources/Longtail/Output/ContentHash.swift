@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CDeflate
+
+/// A file's content hash: CRC-32 and Adler-32 of every byte (libdeflate), as 16 hex digits.
+/// Segment ids derive from it, so they do not depend on where the file lies or which shard
+/// scanned it.
+public enum ContentHash {
+    /// - Throws: `ScanJob.UnreadableFile` when the file cannot be read.
+    public static func of(file path: String) throws -> String {
+        guard let f = fopen(path, "rb") else { throw ScanJob.UnreadableFile(path: path) }
+        defer { fclose(f) }
+        var crc: UInt32 = 0, adler: UInt32 = 1
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let n = fread(buffer, 1, size, f)
+            if n == 0 { break }
+            crc = libdeflate_crc32(crc, buffer, n)
+            adler = libdeflate_adler32(adler, buffer, n)
+        }
+        guard ferror(f) == 0 else { throw ScanJob.UnreadableFile(path: path) }
+        return hex(crc) + hex(adler)
+    }
+
+    static func hex(_ v: UInt32) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: 8 - s.count) + s
+    }
+
+    /// The id prefix of a source: the file's hash, mixed with the episode path for HDF5
+    /// files that hold several (FNV-1a), 10 hex digits.
+    public static func sourceKey(hash: String, source: String) -> String {
+        guard let i = source.firstIndex(of: "#") else { return String(hash.prefix(10)) }
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in (hash + source[i...]).utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        let s = String(h, radix: 16)
+        return String((String(repeating: "0", count: 16 - s.count) + s).prefix(10))
+    }
+}

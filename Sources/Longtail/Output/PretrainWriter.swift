@@ -1,0 +1,87 @@
+import Foundation
+import LongtailCore
+import LongtailHDF5
+
+/// Writes `DIR/pretrain/`: every source's canonical signals at the pretraining rate,
+/// quantized (float16, or int16 with a per-channel scale), in zstd HDF5 shards of about
+/// the target size, and `manifest.json` (shard → sources, intervals, channels, scales).
+enum PretrainWriter {
+    struct Written { var shards: [String] = []; var bytes: Int64 = 0 }
+
+    static func write(to dir: String, _ r: ScanJob.Result, chosen: [[Bool]], keys: [String], options: TierOptions) throws -> Written {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var written = Written()
+        var writer: HDF5Writer?
+        var shardBytes = 0
+        var manifest = JSONText()
+        var entries: [String] = []          // this shard's source entries
+        var shardEntries: [String] = []     // finished shards
+        func close() throws {
+            guard let w = writer else { return }
+            try w.close()
+            let name = (w.path as NSString).lastPathComponent
+            written.shards.append(name)
+            written.bytes += ScanJob.fileSize(w.path)
+            shardEntries.append("{\"file\":\"\(name)\",\"sources\":[" + entries.joined(separator: ",") + "]}")
+            writer = nil; entries = []; shardBytes = 0
+        }
+        for (si, s) in r.scans.enumerated() {
+            guard var p = s.pretrain, p.rows > 0 else { continue }
+            if options.exclusive {
+                for (k, seg) in s.segments.enumerated() where chosen[si][k] {
+                    let lo = max(0, Int((seg.startNs - p.t0Ns) / p.periodNs)), hi = min(p.rows, Int((seg.endNs - p.t0Ns + p.periodNs - 1) / p.periodNs))
+                    if lo < hi { for c in p.values.indices { for i in lo..<hi { p.values[c][i] = .nan } } }
+                }
+            }
+            let bytes = p.rows * p.channels.count * 2
+            if writer != nil && shardBytes + bytes > options.shardBytes { try close() }
+            if writer == nil {
+                let w = try HDF5Writer(path: dir + "/" + String(format: "shard-%05d.h5", written.shards.count))
+                try w.setAttribute("format", .strings(["longtail-pretrain"]))
+                writer = w
+            }
+            let w = writer!
+            let group = "/" + keys[si]
+            try w.createGroup(group)
+            try w.setAttribute("source", on: group, .strings([s.source]))
+            try w.setAttribute("t0_ns", on: group, .integers([p.t0Ns]))
+            try w.setAttribute("period_ns", on: group, .integers([p.periodNs]))
+            var channels: [String] = []
+            for (c, name) in p.channels.enumerated() {
+                let ds = group + "/" + name
+                let chunk = min(p.rows, 16384)
+                var entry = "{\"name\":\"\(name)\",\"dataset\":\"\(ds)\""
+                switch options.quantization {
+                case .float16:
+                    try w.writeDataset(ds, values: p.values[c].map { Float16($0) }, shape: [p.rows], chunkRows: chunk, shuffle: true)
+                case .int16:
+                    let peak = p.values[c].reduce(Float(0)) { $1.isFinite ? max($0, abs($1)) : $0 }
+                    let scale = peak > 0 ? Double(peak) / 32767 : 1
+                    let q = p.values[c].map { v -> Int16 in v.isFinite ? Int16((Double(v) / scale).rounded()) : Int16.min }
+                    try w.writeDataset(ds, values: q, shape: [p.rows], chunkRows: chunk, shuffle: true)
+                    try w.setAttribute("scale", on: ds, .floats([scale]))
+                    try w.setAttribute("nan_value", on: ds, .integers([Int64(Int16.min)]))
+                    entry += ",\"scale\":\(scale),\"nan_value\":\(Int16.min)"
+                }
+                channels.append(entry + "}")
+            }
+            var e = JSONText()
+            e.raw("{"); e.key("group", first: true); e.string(group); e.key("source"); e.string(s.source)
+            e.key("start_ns"); e.raw(String(p.t0Ns)); e.key("end_ns"); e.raw(String(p.t0Ns + Int64(p.rows) * p.periodNs))
+            e.key("t0_ns"); e.raw(String(p.t0Ns)); e.key("period_ns"); e.raw(String(p.periodNs)); e.key("rows"); e.raw(String(p.rows))
+            e.key("channels"); e.raw("[" + channels.joined(separator: ",") + "]}")
+            entries.append(e.text)
+            shardBytes += bytes
+        }
+        try close()
+        let hz = r.scans.first?.pretrain.map { 1e9 / Double($0.periodNs) } ?? 0
+        manifest.raw("{"); manifest.key("format", first: true); manifest.string("longtail-pretrain")
+        manifest.key("version"); manifest.raw("1"); manifest.key("rate_hz"); manifest.double(hz)
+        manifest.key("quantization"); manifest.string(options.quantization.rawValue)
+        manifest.key("exclusive"); manifest.raw(options.exclusive ? "true" : "false")
+        manifest.key("shards"); manifest.raw("[" + shardEntries.joined(separator: ",") + "]}\n")
+        try SynthJob.writeAtomically(dir + "/manifest.json", manifest.text)
+        written.bytes += ScanJob.fileSize(dir + "/manifest.json")
+        return written
+    }
+}

@@ -1,0 +1,166 @@
+import GRDB
+
+/// The filters of `longtail query`: every flag narrows the result (several `--event`s: any of them).
+public struct CatalogQuery: Sendable, Equatable {
+    public enum Sort: String, Sendable, CaseIterable { case rarity, time, confidence }
+    /// Segments holding any of these events (empty: no event filter).
+    public var events: [String] = []
+    public var kind: String?
+    /// Minimum rarity percentile, 0…1.
+    public var minRarity: Double?
+    /// With `events`/`kind`: the matching event's confidence; alone: any event's.
+    public var minConfidence: Double?
+    /// A glob matched against the source's path or its file name.
+    public var source: String?
+    /// Segments that end after `since` / start before `until` (ns since the epoch).
+    public var since: Int64?
+    public var until: Int64?
+    public var tier: String?
+    public var sort: Sort = .rarity
+    /// 0: no limit.
+    public var limit = 20
+
+    public init() {}
+
+    /// Checks names and ranges.
+    /// - Throws: `CatalogError` listing the valid values.
+    public func validate() throws(CatalogError) {
+        for e in events where !Catalog.eventNames.contains(e) {
+            throw CatalogError(path: "", .unknownEvent(e, valid: Catalog.eventNames))
+        }
+        if let kind, !Catalog.kinds.contains(kind) {
+            throw CatalogError(path: "", .invalidArgument("unknown kind '\(kind)'; valid kinds: \(Catalog.kinds.joined(separator: ", "))"))
+        }
+        if let tier, tier != "alignment" && tier != "pretrain" {
+            throw CatalogError(path: "", .invalidArgument("unknown tier '\(tier)'; valid tiers: alignment, pretrain"))
+        }
+        if let p = minRarity, !(0...1).contains(p) {
+            throw CatalogError(path: "", .invalidArgument("--min-rarity \(p) is not a percentile between 0 and 1"))
+        }
+        if let c = minConfidence, !(0...1).contains(c) {
+            throw CatalogError(path: "", .invalidArgument("--min-confidence \(c) is not between 0 and 1"))
+        }
+        if limit < 0 { throw CatalogError(path: "", .invalidArgument("--limit \(limit) is negative (0 means no limit)")) }
+        if let since, let until, until <= since {
+            throw CatalogError(path: "", .invalidArgument("--until (\(until)) is not after --since (\(since))"))
+        }
+    }
+
+    /// The SQL and its arguments (segments only; events are fetched for the rows found).
+    func sql() -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        if !events.isEmpty || kind != nil {
+            var inner: [String] = []
+            if !events.isEmpty {
+                inner.append("name IN (" + events.map { _ in "?" }.joined(separator: ",") + ")")
+                args += events
+            }
+            if let kind { inner.append("kind = ?"); args.append(kind) }
+            if let c = minConfidence { inner.append("confidence >= ?"); args.append(c) }
+            conditions.append("s.id IN (SELECT segment_id FROM events WHERE " + inner.joined(separator: " AND ") + ")")
+        } else if let c = minConfidence {
+            conditions.append("s.max_confidence >= ?"); args.append(c)
+        }
+        if let p = minRarity { conditions.append("s.percentile >= ?"); args.append(p) }
+        if let source {
+            conditions.append("s.source_id IN (SELECT id FROM sources WHERE path GLOB ? OR name GLOB ?)")
+            args += [source, source]
+        }
+        if let since { conditions.append("s.end_ns > ?"); args.append(since) }
+        if let until { conditions.append("s.start_ns < ?"); args.append(until) }
+        if let tier { conditions.append("s.tier = ?"); args.append(tier) }
+        var sql = """
+            SELECT s.id, s.uid, src.path, s.seg_index, s.start_ns, s.end_ns, s.tier, s.in_pretrain, s.rarity, s.percentile, s.features
+            FROM segments s JOIN sources src ON src.id = s.source_id
+            """
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        switch sort {
+        case .rarity: sql += " ORDER BY s.percentile DESC, s.rarity DESC, s.uid"
+        case .time: sql += " ORDER BY s.start_ns, s.uid"
+        case .confidence: sql += " ORDER BY s.max_confidence DESC, s.percentile DESC, s.uid"
+        }
+        if limit > 0 { sql += " LIMIT ?"; args.append(limit) }
+        return (sql, StatementArguments(args))
+    }
+}
+
+extension Catalog {
+    /// The segments `q` selects, in its order, each with all of its events.
+    /// - Throws: `CatalogError` for invalid flags or a failing database.
+    public func query(_ q: CatalogQuery) throws(CatalogError) -> [CatalogSegment] {
+        try q.validate()
+        let (sql, args) = q.sql()
+        return try read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: args)
+            return try Self.segments(rows, db)
+        }
+    }
+
+    /// The segment with id `id`, or nil.
+    public func segment(id: String) throws(CatalogError) -> CatalogSegment? {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.id, s.uid, src.path, s.seg_index, s.start_ns, s.end_ns, s.tier, s.in_pretrain, s.rarity, s.percentile, s.features
+                FROM segments s JOIN sources src ON src.id = s.source_id WHERE s.uid = ?
+                """, arguments: [id])
+            return try Self.segments(rows, db).first
+        }
+    }
+
+    /// Every source, in path order.
+    public func sources() throws(CatalogError) -> [CatalogSource] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY path").map { r in
+                CatalogSource(path: r["path"], size: r["size"], contentHash: r["content_hash"], status: r["status"], error: r["error"],
+                              profile: r["profile"], messages: r["messages"], bytes: r["bytes"])
+            }
+        }
+    }
+
+    /// Every run, oldest first.
+    public func runs() throws(CatalogError) -> [CatalogRun] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map { r in
+                CatalogRun(version: r["version"], profile: r["profile"], flags: r["flags"], startedAt: r["started_at"], endedAt: r["ended_at"])
+            }
+        }
+    }
+
+    /// The query plan SQLite chooses for `q` (for tests and `--explain`-style checks).
+    public func plan(_ q: CatalogQuery) throws(CatalogError) -> [String] {
+        let (sql, args) = q.sql()
+        return try read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: args).map { $0["detail"] as String } }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
+        do { return try queue.read(body) } catch let e as CatalogError { throw e } catch {
+            throw CatalogError(path: path, .database("\(error)"))
+        }
+    }
+
+    static func segments(_ rows: [Row], _ db: Database) throws -> [CatalogSegment] {
+        var out = rows.map { r in
+            CatalogSegment(id: r["uid"], source: r["path"], index: r["seg_index"], startNs: r["start_ns"], endNs: r["end_ns"],
+                           tier: r["tier"], inPretrain: r["in_pretrain"], rarity: r["rarity"], percentile: r["percentile"],
+                           features: r["features"], events: [])
+        }
+        let rowIDs: [Int64] = rows.map { $0["id"] }
+        var position: [Int64: Int] = [:]
+        for (i, id) in rowIDs.enumerated() { position[id] = i }
+        // Events in batches (SQLite limits the number of bound values).
+        var k = 0
+        while k < rowIDs.count {
+            let batch = Array(rowIDs[k..<min(rowIDs.count, k + 500)])
+            let sql = "SELECT segment_id, name, kind, confidence, start_ns, end_ns, facts FROM events WHERE segment_id IN ("
+                + batch.map { _ in "?" }.joined(separator: ",") + ") ORDER BY segment_id, start_ns, name"
+            for r in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(batch)) {
+                let i = position[r["segment_id"] as Int64]!
+                out[i].events.append(CatalogEvent(name: r["name"], kind: r["kind"], confidence: r["confidence"],
+                                                  startNs: r["start_ns"], endNs: r["end_ns"], facts: r["facts"]))
+            }
+            k += 500
+        }
+        return out
+    }
+}
