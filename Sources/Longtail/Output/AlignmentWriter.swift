@@ -56,6 +56,7 @@ enum AlignmentWriter {
             try writer.setAttribute("from", on: g, .strings([x.from]))
             try writer.setAttribute("scale", on: g, .floats([x.scale]))
             try writer.setAttribute("offset", on: g, .floats([x.offset]))
+            if let m = x.map { try writer.setAttribute("map", on: g, .strings([m])) }
         }
     }
 

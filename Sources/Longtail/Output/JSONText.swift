@@ -9,6 +9,13 @@ public struct JSONText {
 
     public init() { text.reserveCapacity(512) }
 
+    /// `s` as a JSON string literal.
+    public static func quoted(_ s: String) -> String {
+        var j = JSONText()
+        j.string(s)
+        return j.text
+    }
+
     /// Appends a JSON string literal.
     public mutating func string(_ s: String) {
         text.append("\"")

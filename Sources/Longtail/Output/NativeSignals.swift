@@ -13,6 +13,8 @@ public enum NativeSignals {
         public var from: String
         public var scale: Double
         public var offset: Double
+        /// The profile's enumeration map (raw value → value) as JSON, when it has one.
+        public var map: String?
         public var times: [Int64] = []
         public var values: [Double] = []
     }
@@ -26,7 +28,8 @@ public enum NativeSignals {
         func add(_ interval: Int, _ signal: Int, from: String, _ t: Int64, _ v: Double) {
             if out[interval][signal] == nil {
                 let spec = profile.signals[signal]
-                out[interval][signal] = Series(name: spec.name, from: from, scale: spec.scale ?? 1, offset: spec.offset ?? 0)
+                let map = spec.map.map { m in "{" + m.keys.sorted().map { "\"\($0)\":\(m[$0]!)" }.joined(separator: ",") + "}" }
+                out[interval][signal] = Series(name: spec.name, from: from, scale: spec.scale ?? 1, offset: spec.offset ?? 0, map: map)
             }
             out[interval][signal]!.times.append(t)
             out[interval][signal]!.values.append(v)

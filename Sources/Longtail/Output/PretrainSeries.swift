@@ -11,7 +11,8 @@ public struct PretrainSeries: Sendable {
     public var values: [[Float]]
     public var rows: Int { values.first?.count ?? 0 }
 
-    let factor: Int
+    /// Scan ticks per row.
+    public let factor: Int
     private var pending = 0            // ticks summed into the current row
     private var sums: [Float]
     private var started = false

@@ -50,7 +50,12 @@ enum PretrainWriter {
             for (c, name) in p.channels.enumerated() {
                 let ds = group + "/" + name
                 let chunk = min(p.rows, 16384)
-                var entry = "{\"name\":\"\(name)\",\"dataset\":\"\(ds)\""
+                var entry = "{\"name\":\"\(name)\",\"dataset\":\"\(ds)\",\"kind\":\"\(p.isState[c] ? "state" : "continuous")\""
+                if let from = s.found[name] { entry += ",\"from\":" + JSONText.quoted(from) }
+                if let spec = r.profileSet[r.profiles[si]]?.signals.first(where: { $0.name == name }) {
+                    if spec.scale != nil || spec.offset != nil { entry += ",\"scale_offset\":[\(spec.scale ?? 1),\(spec.offset ?? 0)]" }
+                    if let m = spec.map { entry += ",\"map\":{" + m.keys.sorted().map { "\"\($0)\":\(m[$0]!)" }.joined(separator: ",") + "}" }
+                }
                 switch options.quantization {
                 case .float16:
                     try w.writeDataset(ds, values: p.values[c].map { Float16($0) }, shape: [p.rows], chunkRows: chunk, shuffle: true)
@@ -69,6 +74,7 @@ enum PretrainWriter {
             e.raw("{"); e.key("group", first: true); e.string(group); e.key("source"); e.string(s.source)
             e.key("start_ns"); e.raw(String(p.t0Ns)); e.key("end_ns"); e.raw(String(p.t0Ns + Int64(p.rows) * p.periodNs))
             e.key("t0_ns"); e.raw(String(p.t0Ns)); e.key("period_ns"); e.raw(String(p.periodNs)); e.key("rows"); e.raw(String(p.rows))
+            e.key("ticks_per_row"); e.raw(String(p.factor))
             e.key("channels"); e.raw("[" + channels.joined(separator: ",") + "]}")
             entries.append(e.text)
             shardBytes += bytes
