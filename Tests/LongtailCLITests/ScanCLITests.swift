@@ -12,7 +12,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: out) }
         let scan = try TestSupport.run(Self.binary, ["scan", Self.driving, "--out", out.path])
         #expect(scan.status == 0, "\(scan.stderr)")
-        #expect(scan.stdoutText.contains("segments: 31") && scan.stdoutText.contains("hard_brake: 2"))
+        #expect(scan.stdoutText.contains("segments:  31") && scan.stdoutText.contains("hard_brake: 2"))
         for name in ["events.jsonl", "segments.jsonl", "rarity-model.json", "scan.json"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name)")
         }
@@ -64,6 +64,6 @@ import TestSupport
         let mixed = try TestSupport.run(Self.binary, ["scan", junk.path, Self.driving + "/drive-000.mcap", "--out", out])
         #expect(mixed.status == 3, "\(mixed.stderr)")
         #expect(mixed.stderr.contains("skipped \(junk.path)") && mixed.stderr.contains("magic"))
-        #expect(mixed.stdoutText.contains("sources:  1 (1 failed)"))
+        #expect(mixed.stdoutText.contains("1 sources, 1 failed"))
     }
 }

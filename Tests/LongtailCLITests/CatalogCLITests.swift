@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `longtail scan` into tiers and `query`, `show`, `export` through the real executable.
+@Suite(.serialized) struct CatalogCLITests {
+    static var binary: String { CLITests.binary }
+    static let fixture = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/driving/drive-000.mcap").path
+
+    static func scanned() throws -> URL {
+        let dir = TestSupport.temporaryDirectory("cli-catalog")
+        let r = try TestSupport.run(binary, ["scan", fixture, "--out", dir.path, "--alignment-budget", "4"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdoutText.contains("alignment: 4 segments (12.90 % of segments)"), "\(r.stdoutText)")
+        #expect(r.stdoutText.contains("% of the decompressed input)") && r.stdoutText.contains("bytes in:"))
+        return dir
+    }
+
+    @Test func scanRefusesToOverwriteResultsWithoutForce() throws {
+        let dir = try Self.scanned()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let again = try TestSupport.run(Self.binary, ["scan", Self.fixture, "--out", dir.path])
+        #expect(again.status == 1 && again.stderr.contains("already holds results") && again.stderr.contains("--force"))
+        let forced = try TestSupport.run(Self.binary, ["scan", Self.fixture, "--out", dir.path, "--force", "--alignment-budget", "1%"])
+        #expect(forced.status == 0 && forced.stdoutText.contains("alignment: 0 segments"), "\(forced.stderr)")
+        let badBudget = try TestSupport.run(Self.binary, ["scan", Self.fixture, "--out", dir.path, "--alignment-budget", "lots"])
+        #expect(badBudget.status == 2 && badBudget.stderr.contains("percentage (1%)"))
+        let badEvent = try TestSupport.run(Self.binary, ["scan", Self.fixture, "--out", dir.path, "--always-include", "brake"])
+        #expect(badEvent.status == 2 && badEvent.stderr.contains("unknown event 'brake'") && badEvent.stderr.contains("hard_brake"))
+    }
+
+    @Test func queryFormatsAndErrors() throws {
+        let dir = try Self.scanned()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let table = try TestSupport.run(Self.binary, ["query", "--catalog", dir.path, "--tier", "alignment"], stdin: nil)
+        let lines = table.stdoutText.split(separator: "\n")
+        #expect(table.status == 0 && lines.count == 5 && lines[0].hasPrefix("id ") && lines[1].contains("alignment"))
+        let jsonl = try TestSupport.run(Self.binary, ["query", "--catalog", dir.path, "--event", "hard_brake", "--format", "jsonl", "--limit", "0"])
+        let objs = try jsonl.stdoutText.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(!objs.isEmpty)
+        for o in objs {
+            for key in ["id", "source", "start_ns", "end_ns", "tier", "rarity", "percentile", "events"] { #expect(o[key] != nil, "\(key)") }
+            let events = o["events"] as! [[String: Any]]
+            #expect(events.contains { $0["name"] as? String == "hard_brake" && ($0["facts"] as? [String: Any])?["peak_decel_mps2"] != nil })
+        }
+        let csv = try TestSupport.run(Self.binary, ["query", "--catalog", dir.path, "--limit", "0", "--format", "csv", "--sort", "time"])
+        let rows = csv.stdoutText.split(separator: "\n")
+        #expect(rows.count == 32 && rows[0] == "id,source,start_ns,end_ns,tier,rarity,percentile,events,kinds,confidences")
+        let starts = rows.dropFirst().map { Int64($0.split(separator: ",")[2])! }
+        #expect(starts == starts.sorted())
+        let narrow = try TestSupport.run(Self.binary, ["query", "--catalog", dir.path, "--since", "2023-11-14T22:15:00Z", "--until", "1700000120s", "--format", "csv"])
+        #expect(narrow.status == 0 && narrow.stdoutText.split(separator: "\n").count == 7, "\(narrow.stdoutText)")
+        let badTime = try TestSupport.run(Self.binary, ["query", "--catalog", dir.path, "--since", "noon"])
+        #expect(badTime.status == 2 && badTime.stderr.contains("accepted formats") && badTime.stderr.contains("ISO 8601"))
+        let badEvent = try TestSupport.run(Self.binary, ["query", "--catalog", dir.path, "--event", "braking"])
+        #expect(badEvent.status == 2 && badEvent.stderr.contains("valid names:") && badEvent.stderr.contains("wrong_way_actor"))
+        let missing = try TestSupport.run(Self.binary, ["query", "--catalog", dir.appendingPathComponent("nope").path])
+        #expect(missing.status == 1 && missing.stderr.contains("no catalog here"))
+        let foreign = try TestSupport.run(Self.binary, ["query", "--catalog", dir.appendingPathComponent("events.jsonl").path])
+        #expect(foreign.status == 1 && foreign.stderr.contains("not a Longtail catalog"))
+    }
+
+    @Test func showAndExport() throws {
+        let dir = try Self.scanned()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let top = try TestSupport.run(Self.binary, ["query", "--catalog", dir.path, "--limit", "1", "--format", "csv"])
+        let id = String(top.stdoutText.split(separator: "\n")[1].split(separator: ",")[0])
+        let show = try TestSupport.run(Self.binary, ["show", "--catalog", dir.path, id])
+        #expect(show.status == 0 && show.stdoutText.contains("caption:") && show.stdoutText.contains("event:"), "\(show.stderr)")
+        #expect(show.stdoutText.contains("speed ") && show.stdoutText.contains("▁"))
+        let pre = try TestSupport.run(Self.binary, ["query", "--catalog", dir.path, "--tier", "pretrain", "--limit", "1", "--format", "csv"])
+        let pid = String(pre.stdoutText.split(separator: "\n")[1].split(separator: ",")[0])
+        let showPre = try TestSupport.run(Self.binary, ["show", "--catalog", dir.path, pid])
+        #expect(showPre.status == 0 && showPre.stdoutText.contains("tier:       pretrain") && showPre.stdoutText.contains("accel.x"))
+        let unknown = try TestSupport.run(Self.binary, ["show", "--catalog", dir.path, "nope-1"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no segment 'nope-1'"))
+        let clip = dir.appendingPathComponent("clip.mcap").path
+        let mcap = try TestSupport.run(Self.binary, ["export", "--catalog", dir.path, id, "--to", clip])
+        #expect(mcap.status == 0 && mcap.stdoutText.contains("messages on"), "\(mcap.stderr)")
+        let again = try TestSupport.run(Self.binary, ["export", "--catalog", dir.path, id, "--to", clip])
+        #expect(again.status == 1 && again.stderr.contains("--force"))
+        let h5 = try TestSupport.run(Self.binary, ["export", "--catalog", dir.path, id, "--to", dir.appendingPathComponent("clip.h5").path])
+        #expect(h5.status == 0 && h5.stdoutText.contains("12 signals"), "\(h5.stderr)")
+        let inspect = try TestSupport.run(Self.binary, ["inspect", clip])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+    }
+}
