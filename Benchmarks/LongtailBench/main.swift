@@ -10,6 +10,7 @@ import LongtailMCAP
 ///   h5-generate-big --out FILE [--gigabytes G]
 ///   h5-scan FILE... [--threads N]
 ///   scan FILE... [--profile NAME]   (the full scan of `longtail scan`, without writing outputs)
+///   catalog --out FILE [--segments N] [--repeats R]   (query latency on a generated catalog)
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
@@ -45,7 +46,9 @@ do {
         let files = Array(args.dropFirst().prefix { !$0.hasPrefix("--") })
         let profile = try Profile.load(option("--profile") ?? "synth-driving")
         let start = DispatchTime.now().uptimeNanoseconds
-        let r = ScanJob.run(ScanJob.Options(paths: files, out: nil, profile: profile))
+        var o = ScanJob.Options(paths: files, out: nil, profile: profile)
+        o.tiers = nil   // no output writing: no pretraining data, no content hashes
+        let r = ScanJob.run(o)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let events = r.scans.reduce(0) { $0 + $1.events.count }, segments = r.scans.reduce(0) { $0 + $1.segments.count }
         let bytes = r.scans.reduce(UInt64(0)) { $0 + $1.bytes }
@@ -53,6 +56,17 @@ do {
         print("""
             {"seconds": \(seconds), "message_bytes": \(bytes), "events": \(events), "segments": \(segments)}
             """)
+    case "catalog":
+        guard let out = option("--out") else { fail("catalog needs --out FILE") }
+        let n = Int(option("--segments") ?? "1000000") ?? 1_000_000
+        if !FileManager.default.fileExists(atPath: out) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try CatalogBench.generate(path: out, segments: n)
+            FileHandle.standardError.write(Data("generated \(n) segments in \(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) s\n".utf8))
+        }
+        for (name, p50, p95, rows) in try CatalogBench.run(path: out, repeats: Int(option("--repeats") ?? "40") ?? 40) {
+            print("{\"query\": \"\(name)\", \"p50_ms\": \(p50), \"p95_ms\": \(p95), \"rows\": \(rows)}")
+        }
     case "payloads":
         guard args.count >= 2, let out = option("--out") else { fail("payloads needs FILE --out FILE") }
         try Payloads.run(path: args[1], out: out)

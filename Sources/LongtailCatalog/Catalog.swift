@@ -67,6 +67,8 @@ public final class Catalog {
                 try db.execute(sql: schema)
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('format', 'longtail-catalog'), ('version', ?)",
                                arguments: [String(formatVersion)])
+                let longest = segments.map { $0.endNs - $0.startNs }.max() ?? 0
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('max_segment_ns', ?)", arguments: [String(longest)])
                 try db.execute(sql: "INSERT INTO runs(version, profile, flags, started_at, ended_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [run.version, run.profile, run.flags, run.startedAt, run.endedAt])
                 var sourceID: [String: Int64] = [:]

@@ -47,7 +47,8 @@ public struct CatalogQuery: Sendable, Equatable {
     }
 
     /// The SQL and its arguments (segments only; events are fetched for the rows found).
-    func sql() -> (String, StatementArguments) {
+    /// `maxSegmentNs` (the longest segment) turns `--since` into a range on the start index.
+    func sql(maxSegmentNs: Int64 = .max) -> (String, StatementArguments) {
         var conditions: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if !events.isEmpty || kind != nil {
@@ -67,18 +68,25 @@ public struct CatalogQuery: Sendable, Equatable {
             conditions.append("s.source_id IN (SELECT id FROM sources WHERE path GLOB ? OR name GLOB ?)")
             args += [source, source]
         }
-        if let since { conditions.append("s.end_ns > ?"); args.append(since) }
+        if let since {
+            conditions.append("s.end_ns > ?"); args.append(since)
+            if maxSegmentNs < .max, since > .min + maxSegmentNs { conditions.append("s.start_ns > ?"); args.append(since - maxSegmentNs) }
+        }
         if let until { conditions.append("s.start_ns < ?"); args.append(until) }
         if let tier { conditions.append("s.tier = ?"); args.append(tier) }
+        // No join: the source path is looked up per returned row, so the planner walks the
+        // index of the sort order (or of the most selective filter) and stops at the limit.
         var sql = """
-            SELECT s.id, s.uid, src.path, s.seg_index, s.start_ns, s.end_ns, s.tier, s.in_pretrain, s.rarity, s.percentile, s.features
-            FROM segments s JOIN sources src ON src.id = s.source_id
+            SELECT s.id, s.uid, (SELECT path FROM sources WHERE id = s.source_id) AS path, s.seg_index, s.start_ns, s.end_ns,
+                   s.tier, s.in_pretrain, s.rarity, s.percentile, s.features
+            FROM segments s
             """
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         switch sort {
-        case .rarity: sql += " ORDER BY s.percentile DESC, s.rarity DESC, s.uid"
-        case .time: sql += " ORDER BY s.start_ns, s.uid"
-        case .confidence: sql += " ORDER BY s.max_confidence DESC, s.percentile DESC, s.uid"
+        // Ties break by catalog order (sources in path order, segments in time order).
+        case .rarity: sql += " ORDER BY s.percentile DESC, s.rarity DESC, s.id"
+        case .time: sql += " ORDER BY s.start_ns, s.id"
+        case .confidence: sql += " ORDER BY s.max_confidence DESC, s.percentile DESC, s.id"
         }
         if limit > 0 { sql += " LIMIT ?"; args.append(limit) }
         return (sql, StatementArguments(args))
@@ -90,7 +98,7 @@ extension Catalog {
     /// - Throws: `CatalogError` for invalid flags or a failing database.
     public func query(_ q: CatalogQuery) throws(CatalogError) -> [CatalogSegment] {
         try q.validate()
-        let (sql, args) = q.sql()
+        let (sql, args) = q.sql(maxSegmentNs: maxSegmentNs)
         return try read { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: args)
             return try Self.segments(rows, db)
@@ -101,8 +109,9 @@ extension Catalog {
     public func segment(id: String) throws(CatalogError) -> CatalogSegment? {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT s.id, s.uid, src.path, s.seg_index, s.start_ns, s.end_ns, s.tier, s.in_pretrain, s.rarity, s.percentile, s.features
-                FROM segments s JOIN sources src ON src.id = s.source_id WHERE s.uid = ?
+                SELECT s.id, s.uid, (SELECT path FROM sources WHERE id = s.source_id) AS path, s.seg_index, s.start_ns, s.end_ns,
+                       s.tier, s.in_pretrain, s.rarity, s.percentile, s.features
+                FROM segments s WHERE s.uid = ?
                 """, arguments: [id])
             return try Self.segments(rows, db).first
         }
@@ -129,8 +138,13 @@ extension Catalog {
 
     /// The query plan SQLite chooses for `q` (for tests and `--explain`-style checks).
     public func plan(_ q: CatalogQuery) throws(CatalogError) -> [String] {
-        let (sql, args) = q.sql()
+        let (sql, args) = q.sql(maxSegmentNs: maxSegmentNs)
         return try read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: args).map { $0["detail"] as String } }
+    }
+
+    /// The longest segment (ns), from the catalog's meta table.
+    var maxSegmentNs: Int64 {
+        (try? read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'max_segment_ns'").flatMap { Int64($0) } }) ?? .max
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {

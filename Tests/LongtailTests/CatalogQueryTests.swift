@@ -40,6 +40,7 @@ import TestSupport
 
     /// The reference: the flags' documented meaning, applied directly.
     static func reference(_ q: CatalogQuery, _ all: [CatalogSegment]) -> [String] {
+        let order = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.id, $0) })
         var out = all.filter { s in
             if !q.events.isEmpty || q.kind != nil {
                 guard s.events.contains(where: { e in
@@ -55,9 +56,10 @@ import TestSupport
             return true
         }
         switch q.sort {
-        case .rarity: out.sort { ($0.percentile, $0.rarity) != ($1.percentile, $1.rarity) ? ($0.percentile, $0.rarity) > ($1.percentile, $1.rarity) : $0.id < $1.id }
-        case .time: out.sort { $0.startNs != $1.startNs ? $0.startNs < $1.startNs : $0.id < $1.id }
-        case .confidence: out.sort { ($0.maxConfidence, $0.percentile) != ($1.maxConfidence, $1.percentile) ? ($0.maxConfidence, $0.percentile) > ($1.maxConfidence, $1.percentile) : $0.id < $1.id }
+        // Ties: catalog order (the order records were written).
+        case .rarity: out.sort { ($0.percentile, $0.rarity) != ($1.percentile, $1.rarity) ? ($0.percentile, $0.rarity) > ($1.percentile, $1.rarity) : order[$0.id]! < order[$1.id]! }
+        case .time: out.sort { $0.startNs != $1.startNs ? $0.startNs < $1.startNs : order[$0.id]! < order[$1.id]! }
+        case .confidence: out.sort { ($0.maxConfidence, $0.percentile) != ($1.maxConfidence, $1.percentile) ? ($0.maxConfidence, $0.percentile) > ($1.maxConfidence, $1.percentile) : order[$0.id]! < order[$1.id]! }
         }
         return (q.limit > 0 ? Array(out.prefix(q.limit)) : out).map(\.id)
     }
