@@ -119,11 +119,15 @@ public enum Knowledge {
         var sentences = events.map { sentence(DetectedEvent(name: $0.name, kind: $0.kind, startNs: $0.startNs, endNs: $0.endNs,
                                                             confidence: $0.confidence, facts: roundedFacts($0.facts))) }
         let c = Dictionary(context, uniquingKeysWith: { a, _ in a })
+        // Weather the events have not already told.
+        let named = Set(events.map(\.name))
+        let rain = !named.isDisjoint(with: ["heavy_rain", "snow"]), fog = !named.isDisjoint(with: ["fog", "low_visibility"])
+        let cold = !named.isDisjoint(with: ["snow", "icy_road"])
         var weather: [String] = []
-        if let p = c["precipitation_mm_h"], p >= 0.5 { weather.append("precipitation \(text(p)) mm/h") }
-        if let w = c["wiper_level"], w >= 1 { weather.append("wipers at level \(text(w))") }
-        if let v = c["visibility_m"], v < 1000 { weather.append("visibility \(text(v)) m") }
-        if let t = c["temperature_c"], t <= 3 { weather.append("\(text(t)) °C") }
+        if !rain, let p = c["precipitation_mm_h"], p >= 0.5 { weather.append("precipitation \(text(p)) mm/h") }
+        if !rain, let w = c["wiper_level"], w >= 1 { weather.append("wipers at level \(text(w))") }
+        if !fog, let v = c["visibility_m"], v < 1000 { weather.append("visibility \(text(v)) m") }
+        if !cold, let t = c["temperature_c"], t <= 3 { weather.append("\(text(t)) °C") }
         if !weather.isEmpty { sentences.append("Weather: " + weather.joined(separator: ", ")) }
         if sentences.isEmpty {
             if let s = c["mean_speed_mps"] { return "No named event; a rare pattern of signals at a mean speed of \(text(s)) m/s." }
