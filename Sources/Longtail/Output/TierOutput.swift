@@ -61,12 +61,13 @@ public enum TierOutput {
     static func segments(_ r: ScanJob.Result, chosen: [[Bool]], keys: [String], _ o: TierOptions) -> [CatalogSegment] {
         var out: [CatalogSegment] = []
         for (si, s) in r.scans.enumerated() {
+            let index = EventIndex(s.events)
             for (k, seg) in s.segments.enumerated() {
                 var features = JSONText()
                 features.raw("{")
                 for (i, f) in r.model.features.enumerated() { features.key(f, first: i == 0); features.double(seg.features[i]) }
                 features.raw("}")
-                let events = s.events.filter { $0.startNs < seg.endNs && $0.endNs > seg.startNs }.map { e in
+                let events = index.overlapping(seg.startNs, seg.endNs).map { e in
                     var facts = JSONText()
                     ScanJob.facts(e.facts, into: &facts)
                     return CatalogEvent(name: e.name, kind: e.kind, confidence: (e.confidence * 1000).rounded() / 1000,

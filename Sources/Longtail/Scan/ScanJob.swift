@@ -189,6 +189,7 @@ public enum ScanJob {
                 j.key("start_ns"); j.raw(String(c.startNs)); j.key("end_ns"); j.raw(String(c.endNs)); j.raw("}")
                 clips += j.text + "\n"
             }
+            let index = EventIndex(s.events)
             for (k, seg) in s.segments.enumerated() {
                 var j = JSONText()
                 j.raw("{"); j.key("id", first: true); j.string("\(shortName(s.source))/\(seg.index)")
@@ -197,7 +198,7 @@ public enum ScanJob {
                 j.key("rarity"); j.double((r.rarity[si][k].score * 1e6).rounded() / 1e6)
                 j.key("percentile"); j.double(r.rarity[si][k].percentile)
                 j.key("events"); j.raw("[")
-                let names = Set(s.events.filter { $0.startNs < seg.endNs && $0.endNs > seg.startNs }.map(\.name)).sorted()
+                let names = Set(index.overlapping(seg.startNs, seg.endNs).map(\.name)).sorted()
                 for (i, n) in names.enumerated() { if i > 0 { j.raw(",") }; j.string(n) }
                 j.raw("]"); j.key("features"); j.raw("{")
                 for (i, f) in r.model.features.enumerated() { j.key(f, first: i == 0); j.double(seg.features[i]) }
