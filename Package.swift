@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries. Each module map points at a shim header; providers tell
@@ -32,7 +33,8 @@ let package = Package(
         .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", "CDeflate", "TOMLKit"]),
         .executableTarget(
             name: "longtail",
-            dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmark driver: generates the benchmark archive and measures decoding.
         // Run through Benchmarks/run-mcap-decode.sh, never from the test suite.

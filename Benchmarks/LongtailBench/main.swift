@@ -48,7 +48,7 @@ do {
         let start = DispatchTime.now().uptimeNanoseconds
         var o = ScanJob.Options(paths: files, out: nil, profile: profile)
         o.tiers = nil   // no output writing: no pretraining data, no content hashes
-        let r = ScanJob.run(o)
+        let r = try ScanJob.run(o)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let events = r.scans.reduce(0) { $0 + $1.events.count }, segments = r.scans.reduce(0) { $0 + $1.segments.count }
         let bytes = r.scans.reduce(UInt64(0)) { $0 + $1.bytes }

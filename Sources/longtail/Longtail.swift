@@ -11,10 +11,11 @@ struct LongtailCLI: ParsableCommand {
         abstract: "Mine rare events out of autonomous-driving and robot logs (MCAP, HDF5).",
         discussion: """
         Exit codes: 0 success, 1 failure, 2 usage error, 3 finished with warnings \
-        (for example channels that could not be decoded).
+        (for example files skipped as unreadable, or channels that could not be decoded), \
+        130 interrupted (Ctrl-C: outputs cover the files done; --resume finishes).
         """,
         version: LongtailVersion.current,
-        subcommands: [ScanCommand.self, QueryCommand.self, ShowCommand.self, ExportCommand.self, EvalCommand.self, ProfilesCommand.self, InspectCommand.self, CatCommand.self, SynthCommand.self]
+        subcommands: [ScanCommand.self, MergeCommand.self, QueryCommand.self, ShowCommand.self, ExportCommand.self, EvalCommand.self, ProfilesCommand.self, InspectCommand.self, CatCommand.self, SynthCommand.self]
     )
 
     static func main() {
@@ -30,7 +31,11 @@ struct LongtailCLI: ParsableCommand {
         let code: Int32
         do {
             if var run = command as? OutcomeCommand {
-                code = try run.execute() == .warnings ? 3 : 0
+                switch try run.execute() {
+                case .success: code = 0
+                case .warnings: code = 3
+                case .interrupted: code = 130
+                }
             } else {
                 try command.run()
                 code = 0
@@ -53,7 +58,7 @@ struct LongtailCLI: ParsableCommand {
 }
 
 /// How a subcommand ended, when it did not fail.
-enum Outcome { case success, warnings }
+enum Outcome { case success, warnings, interrupted }
 
 /// A subcommand that reports warnings instead of exiting itself.
 protocol OutcomeCommand: ParsableCommand {

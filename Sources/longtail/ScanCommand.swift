@@ -60,6 +60,18 @@ struct ScanCommand: OutcomeCommand {
     @Flag(help: "Replace the results already in --out.")
     var force = false
 
+    @Flag(help: "Continue a run that was killed or interrupted: files already done in --out are not scanned again.")
+    var resume = false
+
+    @Option(help: "Files scanned at once (default: the number of cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Scan only shard I of --shard-count (default: SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN, or JOB_COMPLETION_INDEX).")
+    var shardIndex: Int?
+
+    @Option(help: "The number of shards (default: SLURM_ARRAY_TASK_COUNT). Merge the shards' --out directories with longtail merge.")
+    var shardCount: Int?
+
     func validate() throws {
         if !dryRun && out == nil { throw ValidationError("--out DIR is required (or --dry-run)") }
         for e in alwaysInclude where !Catalog.eventNames.contains(e) {
@@ -69,6 +81,8 @@ struct ScanCommand: OutcomeCommand {
         guard TierOptions.Quantization(rawValue: quantize) != nil else { throw ValidationError("--quantize must be float16 or int16") }
         if let r = pretrainRate, !(r > 0) { throw ValidationError("--pretrain-rate must be positive") }
         guard shardSize > 0 else { throw ValidationError("--shard-size must be positive (MiB)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if force && resume { throw ValidationError("--force and --resume exclude each other") }
         do { _ = try TierOptions.Budget.parse(alignmentBudget) } catch { throw ValidationError("\(error)") }
     }
 
@@ -92,19 +106,27 @@ struct ScanCommand: OutcomeCommand {
         tiers.shardBytes = shardSize << 20
         o.tiers = tiers
         o.flags = CommandLine.arguments.dropFirst().joined(separator: " ")
+        o.threads = threads
+        o.resume = resume
+        do { o.shard = try ShardSpec.resolve(index: shardIndex, count: shardCount, environment: ProcessInfo.processInfo.environment) } catch {
+            throw ValidationError("\(error)")
+        }
         if let out, !dryRun {
             let existing = Self.existingResults(out)
-            if !existing.isEmpty && !force {
-                throw CLIFailure(message: "\(out) already holds results (\(existing.joined(separator: ", "))); pass --force to replace them")
+            if !existing.isEmpty && !force && !resume {
+                throw CLIFailure(message: "\(out) already holds results (\(existing.joined(separator: ", "))); pass --force to replace them or --resume to continue them")
             }
-            if force { for name in existing { try? FileManager.default.removeItem(atPath: out + "/" + name) } }
+            if force { for name in existing + [".work"] { try? FileManager.default.removeItem(atPath: out + "/" + name) } }
         }
-        let tty = isatty(2) != 0
-        let result = ScanJob.run(o) { path, done, total in
-            let line = "scanned \(done)/\(total): \(path)"
-            FileHandle.standardError.write(Data((tty ? "\r\u{1B}[K" + line : line + "\n").utf8))
-        }
-        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        let interrupt = InterruptHandler()
+        o.cancel = interrupt.flag
+        let board = BatchProgress()
+        o.progress = board
+        let display = dryRun ? nil : ProgressDisplay(board)
+        let result: ScanJob.Result
+        do { result = try ScanJob.run(o) } catch { display?.finish(); throw CLIFailure(error) }
+        board.stage("writing the tiers and the catalog")
+        defer { display?.finish() }
         let stdout = StandardOutput()
         defer { stdout.flush() }
         if dryRun {
@@ -116,6 +138,14 @@ struct ScanCommand: OutcomeCommand {
                 for w in s.warnings { stdout.line("  warning  \(w)") }
             }
         } else if let out {
+            try Self.report(result, out: out, tiers: tiers, stdout)
+        }
+        return Self.outcome(result, dryRun: dryRun)
+    }
+
+    /// Writes the outputs and prints the summary (scan and merge).
+    static func report(_ result: ScanJob.Result, out: String, tiers: TierOptions, _ stdout: StandardOutput) throws {
+        do {
             try ScanJob.write(result, to: out)
             let tier: TierOutput.Summary
             do { tier = try TierOutput.write(result, to: out, options: tiers) } catch { throw CLIFailure(error) }
@@ -134,7 +164,18 @@ struct ScanCommand: OutcomeCommand {
             stdout.line(String(format: "pretrain:  %d shard(s), %@ (%.2f %% of the decompressed input)", tier.pretrainShards,
                                SynthJob.formatBytes(UInt64(tier.pretrainBytes)), tier.pretrainRatio * 100))
             stdout.line("wrote:     \(out)/catalog.sqlite, alignment/, pretrain/, events.jsonl, segments.jsonl, clips.jsonl, rarity-model.json, scan.json")
-        }
+            if !result.failures.isEmpty {
+                stdout.line("skipped:   \(result.failures.count) file(s)")
+                for f in result.failures { stdout.line("  \(f.path): \(f.reason)") }
+            }
+            if !result.pending.isEmpty {
+                stdout.line("interrupted: \(result.pending.count) file(s) not scanned; run again with --resume to finish")
+            }
+        } catch let e as CLIFailure { throw e } catch { throw CLIFailure(error) }
+    }
+
+    /// The exit outcome: interrupted, warnings (skipped files, decoding warnings) or success.
+    static func outcome(_ result: ScanJob.Result, dryRun: Bool) -> Outcome {
         // Missing signals are reported once per profile and signal, not per file.
         var told = Set<String>()
         for (i, s) in result.scans.enumerated() where !dryRun {
@@ -145,6 +186,7 @@ struct ScanCommand: OutcomeCommand {
         }
         for f in result.failures { FileHandle.standardError.write(Data("longtail: skipped \(f.path): \(f.reason)\n".utf8)) }
         let warned = result.scans.contains { !$0.warnings.isEmpty }
+        if !result.pending.isEmpty { return .interrupted }
         return result.failures.isEmpty && !warned ? .success : .warnings
     }
 }

@@ -23,7 +23,7 @@ import TestSupport
     @Test(arguments: ["driving", "robot"])
     func fixturesMeetPrecisionAndRecall(kind: String) throws {
         let dir = Self.fixtures.appendingPathComponent(kind)
-        let result = ScanJob.run(ScanJob.Options(paths: [dir.path], out: nil, profile: nil))
+        let result = try ScanJob.run(ScanJob.Options(paths: [dir.path], out: nil, profile: nil))
         #expect(result.failures.isEmpty, "\(result.failures.map(\.reason))")
         let truth = try Self.labels(dir.appendingPathComponent("labels.jsonl").path)
         let scores = Evaluation.score(detected: Self.detected(result), labels: truth, iouThreshold: 0.3)
@@ -40,7 +40,7 @@ import TestSupport
     /// Facts are measured, not copied: a detected hard brake's peak is close to the label's.
     @Test func detectedFactsMatchLabelledFacts() throws {
         let dir = Self.fixtures.appendingPathComponent("driving")
-        let result = ScanJob.run(ScanJob.Options(paths: [dir.path], out: nil, profile: nil))
+        let result = try ScanJob.run(ScanJob.Options(paths: [dir.path], out: nil, profile: nil))
         let lines = try String(contentsOf: dir.appendingPathComponent("labels.jsonl"), encoding: .utf8).split(separator: "\n")
         let brakes = lines.filter { $0.contains("\"hard_brake\"") }.compactMap { line -> (Int64, Double)? in
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -91,7 +91,7 @@ import TestSupport
         var o = SynthJob.Options()
         o.kind = .driving; o.seed = 12; o.duration = 2400; o.rareRate = 0.02; o.out = dir.path
         _ = try SynthJob.run(o)
-        let result = ScanJob.run(ScanJob.Options(paths: [dir.path], out: nil, profile: nil))
+        let result = try ScanJob.run(ScanJob.Options(paths: [dir.path], out: nil, profile: nil))
         let truth = try Self.labels(dir.appendingPathComponent("labels.jsonl").path)
         let segments = result.scans.flatMap(\.segments)
         let percentiles = result.rarity.flatMap { $0.map(\.percentile) }
@@ -188,7 +188,7 @@ import TestSupport
         }
         try w.close()
         #expect(ProfileChoice.auto(for: path) == "robomimic")
-        let result = ScanJob.run(ScanJob.Options(paths: [path], out: nil, profile: nil))
+        let result = try ScanJob.run(ScanJob.Options(paths: [path], out: nil, profile: nil))
         #expect(result.failures.isEmpty, "\(result.failures.map(\.reason))")
         // Demos in numeric order (demo_10 after demo_1), each with 20 Hz ticks over its rows.
         #expect(result.scans.map { ScanJob.shortName($0.source) } == ["demos.hdf5#/data/demo_0", "demos.hdf5#/data/demo_1", "demos.hdf5#/data/demo_10"])
@@ -226,7 +226,7 @@ import TestSupport
             print(TestSupport.sharedDataMissing); return
         }
         let profile = try Profile.load(TestSupport.repoRoot.appendingPathComponent("docs/profiles/clearpath.toml").path)
-        let result = ScanJob.run(ScanJob.Options(paths: [husky, jackal], out: nil, profile: profile))
+        let result = try ScanJob.run(ScanJob.Options(paths: [husky, jackal], out: nil, profile: profile))
         #expect(result.failures.isEmpty)
         #expect(result.scans.count == 2)
         for s in result.scans {

@@ -13,7 +13,7 @@ import TestSupport
     static func scan(_ paths: [String], _ tiers: TierOptions, out: String) throws -> (ScanJob.Result, TierOutput.Summary) {
         var o = ScanJob.Options(paths: paths, out: out, profile: nil)
         o.tiers = tiers
-        let r = ScanJob.run(o)
+        let r = try ScanJob.run(o)
         #expect(r.failures.isEmpty, "\(r.failures.map(\.reason))")
         try ScanJob.write(r, to: out)
         return (r, try TierOutput.write(r, to: out, options: tiers))

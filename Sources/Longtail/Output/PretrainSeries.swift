@@ -27,6 +27,14 @@ public struct PretrainSeries: Sendable {
         sums = [Float](repeating: 0, count: channels.count)
     }
 
+    /// A finished series, as read back from a result file.
+    init(channels: [String], isState: [Bool], t0Ns: Int64, periodNs: Int64, factor: Int, values: [[Float]]) {
+        self.channels = channels; self.isState = isState; self.t0Ns = t0Ns; self.periodNs = periodNs
+        self.factor = factor; self.values = values
+        sums = [Float](repeating: 0, count: channels.count)
+        started = true
+    }
+
     /// Adds `count` ticks starting at `t`; `column(k)` holds channel k's ticks (nil: missing).
     mutating func add(_ t: Int64, count: Int, _ column: (Int) -> UnsafePointer<Float>?) {
         if !started { t0Ns = t; started = true }

@@ -26,7 +26,7 @@ enum PretrainWriter {
             writer = nil; entries = []; shardBytes = 0
         }
         for (si, s) in r.scans.enumerated() {
-            guard var p = s.pretrain, p.rows > 0 else { continue }
+            guard var p = r.pretrain(si), p.rows > 0 else { continue }
             if options.exclusive {
                 for (k, seg) in s.segments.enumerated() where chosen[si][k] {
                     let lo = max(0, Int((seg.startNs - p.t0Ns) / p.periodNs)), hi = min(p.rows, Int((seg.endNs - p.t0Ns + p.periodNs - 1) / p.periodNs))
@@ -80,7 +80,7 @@ enum PretrainWriter {
             shardBytes += bytes
         }
         try close()
-        let hz = r.scans.first?.pretrain.map { 1e9 / Double($0.periodNs) } ?? 0
+        let hz = r.scans.indices.first.flatMap { r.pretrain($0) }.map { 1e9 / Double($0.periodNs) } ?? 0
         manifest.raw("{"); manifest.key("format", first: true); manifest.string("longtail-pretrain")
         manifest.key("version"); manifest.raw("1"); manifest.key("rate_hz"); manifest.double(hz)
         manifest.key("quantization"); manifest.string(options.quantization.rawValue)

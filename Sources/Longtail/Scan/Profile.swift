@@ -25,6 +25,9 @@ public struct Profile: Sendable, Equatable {
     /// HDF5 only: a root attribute holding the episode's start time in ns (for fixed-rate data).
     public var t0Attribute: String?
     public var thresholds: Thresholds
+    /// The TOML it was read from (kept with batch results, so a merge or a resumed run
+    /// uses exactly the same profile).
+    public internal(set) var toml = ""
 
     /// The canonical signal names this profile's domain knows.
     public var canonicalNames: [String] { domain == .driving ? DrivingFrame.signalNames : RobotEpisodeSignals.signalNames }

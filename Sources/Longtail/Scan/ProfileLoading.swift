@@ -74,7 +74,7 @@ extension Profile {
             throw fail("unknown threshold '\(error.key)'; valid: \(error.valid.joined(separator: ", "))")
         }
         let driving = domain == .driving
-        let profile = Profile(
+        var profile = Profile(
             name: file.name, description: file.description ?? "", domain: domain,
             rateHz: file.rateHz ?? (driving ? 50 : 1000),
             windowSeconds: file.segments?.windowS ?? (driving ? 10 : 2), hopSeconds: file.segments?.hopS ?? (driving ? 5 : 1),
@@ -82,6 +82,7 @@ extension Profile {
             signals: file.signal ?? [], actors: file.actors, episodeGroup: file.episodeGroup, t0Attribute: file.t0Attribute,
             thresholds: thresholds)
         try profile.validate(source)
+        profile.toml = text
         return profile
     }
 

@@ -21,6 +21,16 @@ public enum ScanJob {
         public var tiers: TierOptions? = TierOptions()
         /// The command line, for the catalog's run record.
         public var flags = ""
+        /// Files scanned at once (each file on one thread).
+        public var threads = 1
+        /// Reuse the results of files a killed run finished (`DIR/.work`).
+        public var resume = false
+        /// Scan only this shard's files.
+        public var shard: ShardSpec?
+        /// Set to stop taking new files (SIGINT).
+        public var cancel: CancelFlag?
+        /// Updated as files finish.
+        public var progress: BatchProgress?
         public init(paths: [String], out: String?, profile: Profile?) { self.paths = paths; self.out = out; self.profile = profile }
     }
 
@@ -50,6 +60,37 @@ public enum ScanJob {
         public var startedNs: Int64 = 0
         public var endedNs: Int64 = 0
         public var options: Options?
+        /// Per file: where its result file lies (for the pretraining data, read back when written).
+        public var resultPaths: [String: String] = [:]
+        /// Files not scanned because the run was interrupted.
+        public var pending: [String] = []
+        /// Pretraining series loaded back from a result file (file → its sources' series).
+        let pretrainCache = PretrainCache()
+
+        /// The pretraining series of scan `si`: in memory, or read back from its file's result.
+        func pretrain(_ si: Int) -> PretrainSeries? {
+            let s = scans[si]
+            if let p = s.pretrain { return p }
+            let file = String(s.source.split(separator: "#", maxSplits: 1)[0])
+            guard let path = resultPaths[file] else { return nil }
+            return pretrainCache.series(path: path, source: s.source)
+        }
+    }
+
+    /// The last result file read for its pretraining data (sources of one file come in a row).
+    final class PretrainCache: @unchecked Sendable {
+        private var path = ""
+        private var bySource: [String: PretrainSeries] = [:]
+        func series(path: String, source: String) -> PretrainSeries? {
+            if path != self.path {
+                self.path = path
+                bySource = [:]
+                if let data = FileManager.default.contents(atPath: path), let r = try? FileResult.decode(Array(data)) {
+                    for s in r.scans { if let p = s.pretrain { bySource[s.source] = p } }
+                }
+            }
+            return bySource[source]
+        }
     }
 
     /// Files under `paths` (directories are searched recursively for .mcap, .h5, .hdf5), sorted.
@@ -77,52 +118,6 @@ public enum ScanJob {
             return try HDF5Scanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)
         }
         return [try MCAPScanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)]
-    }
-
-    /// Runs the scan; `progress` hears about each file as it finishes.
-    public static func run(_ o: Options, progress: (String, Int, Int) -> Void = { _, _, _ in }) -> Result {
-        let start = SynthJob.monotonicSeconds()
-        let files = expand(o.paths)
-        var domain = o.profile?.domain
-        var cache: [String: Profile] = [:]
-        var result = Result(model: RarityModel(features: []))
-        result.startedNs = wallClockNs()
-        result.options = o
-        for (i, path) in files.enumerated() {
-            if !o.dryRun && o.tiers != nil {
-                result.files[path] = (fileSize(path), (try? ContentHash.of(file: path)) ?? "")
-            }
-            do {
-                let profile: Profile
-                if let p = o.profile { profile = p } else {
-                    let name = ProfileChoice.auto(for: path)
-                    if cache[name] == nil { cache[name] = try Profile.load(name) }
-                    profile = cache[name]!
-                }
-                if domain == nil { domain = profile.domain }
-                guard profile.domain == domain else {
-                    throw ProfileError(source: profile.name, message: "\(path) is \(profile.domain.rawValue) data in a \(domain!.rawValue) scan; scan each domain separately")
-                }
-                let hz = o.tiers.map { $0.pretrainHz ?? TierOptions.defaultPretrainHz(profile.domain) }
-                let scans = try scanFile(path, profile: profile, dryRun: o.dryRun, pretrainHz: o.dryRun ? nil : hz)
-                result.scans += scans
-                result.profiles += scans.map { _ in profile.name }
-                result.profileSet[profile.name] = profile
-            } catch {
-                result.failures.append(Failure(path: path, reason: "\(error)"))
-            }
-            progress(path, i + 1, files.count)
-        }
-        let features = FeatureSpec.features(for: domain ?? .driving)
-        result.model = RarityModel(features: features.map(\.name), scales: features.map(\.scale))
-        for s in result.scans { for seg in s.segments { result.model.add(seg.features) } }
-        let scores = result.scans.map { $0.segments.map { result.model.score($0.features) } }
-        let percentiles = RarityModel.percentiles(of: scores.flatMap { $0 })
-        var k = 0
-        result.rarity = scores.map { list in list.map { s in defer { k += 1 }; return (s, percentiles[k]) } }
-        result.seconds = SynthJob.monotonicSeconds() - start
-        result.endedNs = wallClockNs()
-        return result
     }
 
     static func wallClockNs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }

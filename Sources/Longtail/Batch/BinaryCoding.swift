@@ -1,0 +1,84 @@
+/// Little-endian binary writing and bounds-checked reading for the per-file results
+/// (`FileResult`) a batch keeps on disk between scanning and finishing.
+struct BinaryWriter {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func int(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func int(_ v: Int) { int(Int64(v)) }
+    mutating func double(_ v: Double) { int(Int64(bitPattern: v.bitPattern)) }
+    mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
+    mutating func string(_ s: String) { let u = Array(s.utf8); int(u.count); bytes.append(contentsOf: u) }
+    mutating func strings(_ s: [String]) { int(s.count); for x in s { string(x) } }
+    mutating func doubles(_ v: [Double]) { int(v.count); for x in v { double(x) } }
+    mutating func floats(_ v: [Float]) {
+        int(v.count)
+        v.withUnsafeBufferPointer { b in
+            for x in b { withUnsafeBytes(of: x.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        }
+    }
+}
+
+/// Reading past the end or a length that cannot be: the file is damaged (or not ours).
+struct BinaryFormatError: Error, CustomStringConvertible {
+    var offset: Int
+    var what: String
+    var description: String { "damaged result file at byte \(offset): \(what)" }
+}
+
+struct BinaryReader {
+    let bytes: [UInt8]
+    var position = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    private mutating func take(_ n: Int, _ what: String) throws(BinaryFormatError) -> Int {
+        guard n >= 0, bytes.count - position >= n else { throw BinaryFormatError(offset: position, what: "\(what) runs past the end") }
+        defer { position += n }
+        return position
+    }
+
+    mutating func int() throws(BinaryFormatError) -> Int64 {
+        let at = try take(8, "an integer")
+        var v: UInt64 = 0
+        for k in 0..<8 { v |= UInt64(bytes[at + k]) << (8 * UInt64(k)) }
+        return Int64(bitPattern: v)
+    }
+    mutating func count(_ what: String) throws(BinaryFormatError) -> Int {
+        let n = try int()
+        guard n >= 0, n <= Int64(bytes.count) else { throw BinaryFormatError(offset: position - 8, what: "\(what) count \(n)") }
+        return Int(n)
+    }
+    mutating func double() throws(BinaryFormatError) -> Double { Double(bitPattern: UInt64(bitPattern: try int())) }
+    mutating func bool() throws(BinaryFormatError) -> Bool { bytes[try take(1, "a flag")] != 0 }
+    mutating func string() throws(BinaryFormatError) -> String {
+        let n = try count("string")
+        let at = try take(n, "a string")
+        return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+    }
+    mutating func strings() throws(BinaryFormatError) -> [String] {
+        let n = try count("strings")
+        var out: [String] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try string()) }
+        return out
+    }
+    mutating func doubles() throws(BinaryFormatError) -> [Double] {
+        let n = try count("doubles")
+        var out: [Double] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try double()) }
+        return out
+    }
+    mutating func floats() throws(BinaryFormatError) -> [Float] {
+        let n = try count("floats")
+        let at = try take(n * 4, "floats")
+        return [Float](unsafeUninitializedCapacity: n) { buf, filled in
+            for i in 0..<n {
+                let p = at + 4 * i
+                let bits = UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24
+                buf[i] = Float(bitPattern: bits)
+            }
+            filled = n
+        }
+    }
+}

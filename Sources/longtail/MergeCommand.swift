@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Longtail
+
+struct MergeCommand: OutcomeCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine the --out directories of a sharded scan into one, as if one process had scanned every file.",
+        discussion: """
+        Each DIR is the output of `longtail scan --shard-index I --shard-count N --out DIR` \\
+        (or of a Slurm array / Kubernetes Indexed Job task). The shards' per-file results \\
+        (DIR/.work) are combined: one rarity model over every segment (histograms add \\
+        exactly), percentiles and the alignment budget over the whole, the alignment set \\
+        re-read from the sources (which must be readable here), pretraining shards and one \\
+        catalog. An incomplete set is refused, naming the missing or unfinished shards. \\
+        The tier flags are those of scan; give the same ones to get what one scan would write.
+        """
+    )
+
+    @Argument(help: "The shards' output directories.")
+    var dirs: [String]
+
+    @Option(help: "Output directory.")
+    var out: String
+
+    @Option(help: "Alignment set size: a fraction (0.01), a percentage (1%) or a segment count (50).")
+    var alignmentBudget: String = "1%"
+
+    @Option(help: "Events below this confidence neither pull segments in nor enter knowledge records.")
+    var minConfidence: Double = 0
+
+    @Option(help: "Put every segment holding this event into the alignment set (repeatable).")
+    var alwaysInclude: [String] = []
+
+    @Flag(help: "Leave alignment segments out of the pretraining shards.")
+    var exclusive = false
+
+    @Option(help: "Pretraining values: float16 or int16.")
+    var quantize: String = "float16"
+
+    @Option(help: "Target pretraining shard size in MiB.")
+    var shardSize: Int = 256
+
+    @Flag(help: "Replace the results already in --out.")
+    var force = false
+
+    mutating func execute() throws -> Outcome {
+        var tiers = TierOptions()
+        do { tiers.budget = try TierOptions.Budget.parse(alignmentBudget) } catch { throw ValidationError("\(error)") }
+        guard let q = TierOptions.Quantization(rawValue: quantize) else { throw ValidationError("--quantize must be float16 or int16") }
+        tiers.quantization = q
+        tiers.minConfidence = minConfidence
+        tiers.alwaysInclude = alwaysInclude
+        tiers.exclusive = exclusive
+        tiers.shardBytes = shardSize << 20
+        let existing = ScanCommand.existingResults(out)
+        if !existing.isEmpty && !force {
+            throw CLIFailure(message: "\(out) already holds results (\(existing.joined(separator: ", "))); pass --force to replace them")
+        }
+        if force { for name in existing { try? FileManager.default.removeItem(atPath: out + "/" + name) } }
+        var o = ScanJob.Options(paths: [], out: out, profile: nil)
+        o.tiers = tiers
+        o.flags = CommandLine.arguments.dropFirst().joined(separator: " ")
+        let result: ScanJob.Result
+        do { result = try MergeJob.run(dirs, options: o) } catch { throw CLIFailure(error) }
+        let stdout = StandardOutput()
+        defer { stdout.flush() }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try ScanCommand.report(result, out: out, tiers: tiers, stdout)
+        return ScanCommand.outcome(result, dryRun: false)
+    }
+}
