@@ -5,6 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+# The Slurm test (SlurmTests) runs a one-node cluster with ../shared/slurm/single-node.sh.
+if [ "$(id -u)" = 0 ] && ! command -v slurmctld >/dev/null; then
+    echo "test: installing slurmctld slurmd slurm-client munge for the Slurm test" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge >/dev/null
+fi
 export LONGTAIL_PYTHON="$PWD/.venv/bin/python"
 swift build --build-tests
 swift test --skip-build "$@"

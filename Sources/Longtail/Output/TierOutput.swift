@@ -41,8 +41,8 @@ public enum TierOutput {
                           flags: r.options?.flags ?? "", startedAt: CatalogTime.format(r.startedNs), endedAt: CatalogTime.format(r.endedNs))
     }
 
-    /// One row per scanned source (an HDF5 file with several episodes gives one per episode)
-    /// and one per failed file.
+    /// One row per scanned source (an HDF5 file with several episodes gives one per episode),
+    /// one per failed file and one per file an interrupted run did not reach.
     static func sources(_ r: ScanJob.Result) -> [CatalogSource] {
         var out: [CatalogSource] = []
         for (i, s) in r.scans.enumerated() {
@@ -55,6 +55,8 @@ public enum TierOutput {
             let f = r.files[fail.path]
             out.append(CatalogSource(path: fail.path, size: f?.size ?? 0, contentHash: f?.hash ?? "", status: "failed", error: fail.reason))
         }
+        // Files an interrupted run did not reach (`--resume` scans them).
+        for p in r.pending { out.append(CatalogSource(path: p, size: FileResult.stat(p).size, contentHash: "", status: "pending")) }
         return out
     }
 

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A one-node Slurm cluster (`../shared/slurm/single-node.sh`) runs a 4-task array over a
+/// synth archive (each task finds its shard in SLURM_ARRAY_TASK_ID / _COUNT) and a merge job
+/// submitted with `--dependency=afterok`; the result equals a single-process run.
+@Suite(.serialized) struct SlurmTests {
+    static let script = TestSupport.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/slurm/single-node.sh").path
+
+    static func tool(_ name: String) -> String? {
+        for dir in ["/usr/bin", "/usr/sbin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
+            return dir + "/" + name
+        }
+        return nil
+    }
+
+    @Test func arrayJobAndMergeEqualOneProcess() throws {
+        guard FileManager.default.fileExists(atPath: Self.script) else {
+            print("SlurmTests: skipped: \(Self.script) is absent (../shared is not beside the repository)"); return
+        }
+        guard let sbatch = Self.tool("sbatch"), Self.tool("slurmctld") != nil, getuid() == 0 else {
+            Issue.record("Slurm is not installed (or not root): scripts/test.sh installs slurmctld slurmd slurm-client munge"); return
+        }
+        let dir = TestSupport.temporaryDirectory("slurm")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = dir.appendingPathComponent("cluster").path
+        // The daemons inherit the script's output: send it to a file, or reading a pipe never ends.
+        let up = try TestSupport.run("/bin/sh", ["-c", "timeout 120 \"$0\" start \"$1\" > \"$1.log\" 2>&1", Self.script, state])
+        defer { _ = try? TestSupport.run("/bin/sh", ["-c", "\"$0\" stop \"$1\" > /dev/null 2>&1", Self.script, state]) }
+        #expect(up.status == 0, "single-node.sh start: \((try? String(contentsOfFile: state + ".log", encoding: .utf8)) ?? "")")
+        guard up.status == 0 else { return }
+        let conf = "SLURM_CONF=\(state)/slurm.conf"
+        let input = try BatchCLITests.archive(dir, files: 8, duration: "2m", seed: 21)
+        let out = dir.appendingPathComponent("out").path
+        // The array: one scan per task, the shard taken from Slurm's environment.
+        let job = dir.appendingPathComponent("scan.sbatch").path
+        try """
+            #!/bin/bash
+            #SBATCH --array=0-3
+            #SBATCH --output=\(out)/slurm-%A_%a.log
+            exec \(CLITests.binary) scan \(input) --out \(out)/shard-$SLURM_ARRAY_TASK_ID --threads 1
+            """.write(toFile: job, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let array = try TestSupport.run("/usr/bin/env", [conf, sbatch, "--parsable", job])
+        #expect(array.status == 0, "\(array.stderr)")
+        let id = array.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shards = (0..<4).map { "\(out)/shard-\($0)" }
+        let merge = try TestSupport.run("/usr/bin/env", [conf, "timeout", "300", sbatch, "--parsable", "--wait", "--dependency=afterok:\(id)",
+                                                         "--output=\(out)/merge.log",
+                                                         "--wrap", "\(CLITests.binary) merge \(shards.joined(separator: " ")) --out \(out)/merged"])
+        let log = (try? String(contentsOfFile: out + "/merge.log", encoding: .utf8)) ?? ""
+        #expect(merge.status == 0, "merge job: \(merge.stderr) \(log)")
+        for s in shards {
+            let m = try String(contentsOfFile: s + "/.work/shard.json", encoding: .utf8)
+            #expect(m.contains("\"complete\" : true") && m.contains("\"count\" : 4"), "\(s): \(m)")
+        }
+        let single = dir.appendingPathComponent("single").path
+        let r = try TestSupport.run(CLITests.binary, ["scan", input, "--out", single])
+        #expect(r.status == 0, "\(r.stderr)")
+        BatchCLITests.compare(try BatchCLITests.outputs(single), try BatchCLITests.outputs(out + "/merged"), "Slurm array + merge")
+    }
+}
