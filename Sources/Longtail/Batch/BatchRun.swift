@@ -50,7 +50,9 @@ extension ScanJob {
         }
         let sizes = files.map { FileResult.stat($0.path).size }
         o.progress?.begin(files: files.count, bytes: sizes.reduce(0, +))
-        let pool = WorkerPool(files: files.map(\.path), sizes: sizes, options: o, work: work)
+        var po = o
+        po.pipelined = o.threads >= 2 * files.count   // a core to spare per file: chunk-level overlap too
+        let pool = WorkerPool(files: files.map(\.path), sizes: sizes, options: po, work: work)
         pool.run(threads: max(1, min(o.threads, files.count)))
         let slots = pool.slots
         let stored = (try? work?.profiles()) ?? [:]
@@ -130,7 +132,7 @@ extension ScanJob {
             r.profile = profile.name
             if !o.dryRun, let out = o.out, o.tiers != nil { try WorkDir(out: out).write(profile: profile) }
             let hz = o.tiers.map { $0.pretrainHz ?? TierOptions.defaultPretrainHz(profile.domain) }
-            r.scans = try scanFile(path, profile: profile, dryRun: o.dryRun, pretrainHz: o.dryRun ? nil : hz)
+            r.scans = try scanFile(path, profile: profile, dryRun: o.dryRun, pretrainHz: o.dryRun ? nil : hz, pipelined: o.pipelined)
         } catch {
             r.failure = "\(error)"
             r.scans = []

@@ -10,6 +10,8 @@ struct MCAPScanner {
     let profile: Profile
     let path: String
     var pretrainHz: Double? = nil
+    /// Decompress on a second thread (when the batch has a core to spare).
+    var pipelined = false
 
     /// `*` matches any run of characters.
     static func matches(_ pattern: String, _ topic: String) -> Bool {
@@ -121,9 +123,9 @@ struct MCAPScanner {
             fromSummary = true
         }
         if !fromSummary {
-            // The record loop is a closure literal (not a local function passed as a value), so
-            // its captures are checked for exclusive access at compile time, not per message.
-            try MCAPStreamReader.forEachRecord(inFile: path) { (raw: RawRecord) throws(MCAPError) in
+            // The record loop's per-message path touches only constants and fixed pointers, so
+            // holding it in a closure value costs no run-time exclusivity checks per message.
+            let body = { (raw: RawRecord) throws(MCAPError) in
                 switch raw.opcode {
                 case Opcode.message:
                     let m = try raw.messageView()
@@ -175,6 +177,8 @@ struct MCAPScanner {
                 default: break
                 }
             }
+            // With a spare core, a second thread reads and decompresses chunks ahead.
+            if pipelined { try MCAPPipelinedReader.forEachRecord(inFile: path, body) } else { try MCAPStreamReader.forEachRecord(inFile: path, body) }
         }
         scan.messages = Int(counters[0])
         scan.bytes = counters[1]

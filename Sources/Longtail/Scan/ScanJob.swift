@@ -31,6 +31,8 @@ public enum ScanJob {
         public var cancel: CancelFlag?
         /// Updated as files finish.
         public var progress: BatchProgress?
+        /// Each file decompressed on a second thread (set when threads outnumber files twice).
+        var pipelined = false
         public init(paths: [String], out: String?, profile: Profile?) { self.paths = paths; self.out = out; self.profile = profile }
     }
 
@@ -112,12 +114,14 @@ public enum ScanJob {
 
     /// Scans one file (MCAP or HDF5, told apart by their first bytes).
     /// `pretrainHz`: also keep the signals at this rate for the pretraining tier.
-    public static func scanFile(_ path: String, profile: Profile, dryRun: Bool = false, pretrainHz: Double? = nil) throws -> [SourceScan] {
+    /// `pipelined`: MCAP chunks are read and decompressed on a second thread.
+    public static func scanFile(_ path: String, profile: Profile, dryRun: Bool = false, pretrainHz: Double? = nil,
+                                pipelined: Bool = false) throws -> [SourceScan] {
         guard FileManager.default.isReadableFile(atPath: path) else { throw UnreadableFile(path: path) }
         if HDF5File.isHDF5(path: path) {
             return try HDF5Scanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)
         }
-        return [try MCAPScanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)]
+        return [try MCAPScanner(profile: profile, path: path, pretrainHz: pretrainHz, pipelined: pipelined).scan(dryRun: dryRun)]
     }
 
     static func wallClockNs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
