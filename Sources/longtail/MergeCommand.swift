@@ -7,12 +7,12 @@ struct MergeCommand: OutcomeCommand {
         commandName: "merge",
         abstract: "Combine the --out directories of a sharded scan into one, as if one process had scanned every file.",
         discussion: """
-        Each DIR is the output of `longtail scan --shard-index I --shard-count N --out DIR` \\
-        (or of a Slurm array / Kubernetes Indexed Job task). The shards' per-file results \\
-        (DIR/.work) are combined: one rarity model over every segment (histograms add \\
-        exactly), percentiles and the alignment budget over the whole, the alignment set \\
-        re-read from the sources (which must be readable here), pretraining shards and one \\
-        catalog. An incomplete set is refused, naming the missing or unfinished shards. \\
+        Each DIR is the output of `longtail scan --shard-index I --shard-count N --out DIR` \
+        (or of a Slurm array / Kubernetes Indexed Job task). The shards' per-file results \
+        (DIR/.work) are combined: one rarity model over every segment (histograms add \
+        exactly), percentiles and the alignment budget over the whole, the alignment set \
+        re-read from the sources (which must be readable here), pretraining shards and one \
+        catalog. An incomplete set is refused, naming the missing or unfinished shards. \
         The tier flags are those of scan; give the same ones to get what one scan would write.
         """
     )

@@ -8,12 +8,12 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "List segments from a scan's catalog, filtered by events, rarity, confidence, source, time and tier.",
         discussion: """
-        Every flag narrows the result; several --event flags match segments holding any of \\
-        them. --min-confidence applies to the matching event (with --event/--kind) or to any \\
-        event of the segment. --since/--until keep segments that overlap the range. Without \\
+        Every flag narrows the result; several --event flags match segments holding any of \
+        them. --min-confidence applies to the matching event (with --event/--kind) or to any \
+        event of the segment. --since/--until keep segments that overlap the range. Without \
         --tier both tiers are listed. Times: \(CatalogTime.formats).
-        Formats: table (fits the terminal), jsonl (one object per segment: id, source, \\
-        start_ns, end_ns, tier, rarity, percentile, events with their facts), csv (the same \\
+        Formats: table (fits the terminal), jsonl (one object per segment: id, source, \
+        start_ns, end_ns, tier, rarity, percentile, events with their facts), csv (the same \
         fields, events flattened).
         """
     )

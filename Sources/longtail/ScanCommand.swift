@@ -8,18 +8,24 @@ struct ScanCommand: OutcomeCommand {
         commandName: "scan",
         abstract: "Find named events and score every segment's rarity in MCAP and HDF5 logs.",
         discussion: """
-        Each file goes through a profile (its topics or datasets → canonical signals), is \\
-        resampled onto one clock, cut into segments (driving 10 s every 5 s, robot 2 s every \\
-        1 s by default) and run through every detector of EVENTS.md; one rarity model over all \\
-        segments gives each its score and percentile. Writes into --out the two tiers and \\
-        the catalog: alignment/ (the rarest segments at native rate and full precision, \\
-        segments.h5, with knowledge.jsonl: facts, context, caption), pretrain/ (every source \\
-        downsampled and quantized into zstd HDF5 shards, with manifest.json) and \\
-        catalog.sqlite (for longtail query, show, export); and the scan's own files: \\
-        events.jsonl, segments.jsonl, clips.jsonl (one event-centred clip per event), \\
-        rarity-model.json and scan.json. An --out that already holds results is refused \\
-        unless --force. --dry-run only shows which canonical \\
-        signals each file provides and which detectors would be disabled. Directories are \\
+        Each file goes through a profile (its topics or datasets → canonical signals), is \
+        resampled onto one clock, cut into segments (driving 10 s every 5 s, robot 2 s every \
+        1 s by default) and run through every detector of EVENTS.md; one rarity model over all \
+        segments gives each its score and percentile. Writes into --out the two tiers and \
+        the catalog: alignment/ (the rarest segments at native rate and full precision, \
+        segments.h5, with knowledge.jsonl: facts, context, caption), pretrain/ (every source \
+        downsampled and quantized into zstd HDF5 shards, with manifest.json) and \
+        catalog.sqlite (for longtail query, show, export); and the scan's own files: \
+        events.jsonl, segments.jsonl, clips.jsonl (one event-centred clip per event), \
+        rarity-model.json and scan.json. An --out that already holds results is refused \
+        unless --force or --resume. Files are scanned --threads at a time (default: the \
+        cores); each file's result is kept in DIR/.work, so --resume after a kill or Ctrl-C \
+        scans only what is left, and the outputs equal an uninterrupted run's for any \
+        --threads. --shard-index/--shard-count (or Slurm's array variables, or Kubernetes' \
+        JOB_COMPLETION_INDEX) scan one shard; longtail merge combines the shards \
+        (docs/distributed.md). Progress goes to stderr: a live line on a terminal, log lines \
+        otherwise. --dry-run only shows which canonical \
+        signals each file provides and which detectors would be disabled. Directories are \
         searched for .mcap, .h5 and .hdf5 files. `longtail profiles` lists the built-in profiles.
         """
     )
@@ -226,8 +232,8 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Score detected events against ground-truth labels: precision, recall, F1 per event.",
         discussion: """
-        A detection matches a label of the same event and source when their intervals overlap \\
-        with IoU at or above --iou; each is matched at most once. Reads the scan output's \\
+        A detection matches a label of the same event and source when their intervals overlap \
+        with IoU at or above --iou; each is matched at most once. Reads the scan output's \
         events.jsonl in --catalog DIR and labels.jsonl as `longtail synth` writes it.
         """
     )

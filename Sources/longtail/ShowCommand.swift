@@ -51,8 +51,8 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Cut a segment out of its source: every raw message (--to clip.mcap) or the canonical signals (--to clip.h5).",
         discussion: """
-        .mcap: every message of every topic logged within the segment, copied byte for byte with \\
-        its channel and schema (opens in Foxglove). .h5: the profile's canonical signals at native \\
+        .mcap: every message of every topic logged within the segment, copied byte for byte with \
+        its channel and schema (opens in Foxglove). .h5: the profile's canonical signals at native \
         rate and full precision, laid out like an alignment group.
         """
     )

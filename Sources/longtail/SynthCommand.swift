@@ -7,12 +7,12 @@ struct SynthCommand: OutcomeCommand {
         commandName: "synth",
         abstract: "Generate a realistic driving (MCAP) or robot (HDF5) archive with exact ground truth.",
         discussion: """
-        Driving: Autoware-style ROS 2 topics (VelocityReport, SteeringReport, ControlModeReport, Imu, \\
-        TrackedObjects, a WeatherReport) in zstd-chunked MCAP files, with every event class of \\
-        EVENTS.md, distractors close to each threshold, sensor noise and bias, drops, jitter and \\
-        out-of-order arrival. Robot: REASSEMBLE- and ALOHA-layout HDF5 episodes of insert, extract, \\
-        pull, push and twist with contact spikes. Beside the data: labels.jsonl (one event per line, \\
-        computed from the true signals by the rules of EVENTS.md) and manifest.json (seed and every \\
+        Driving: Autoware-style ROS 2 topics (VelocityReport, SteeringReport, ControlModeReport, Imu, \
+        TrackedObjects, a WeatherReport) in zstd-chunked MCAP files, with every event class of \
+        EVENTS.md, distractors close to each threshold, sensor noise and bias, drops, jitter and \
+        out-of-order arrival. Robot: REASSEMBLE- and ALOHA-layout HDF5 episodes of insert, extract, \
+        pull, push and twist with contact spikes. Beside the data: labels.jsonl (one event per line, \
+        computed from the true signals by the rules of EVENTS.md) and manifest.json (seed and every \
         parameter). The same flags give byte-identical files.
         """
     )
