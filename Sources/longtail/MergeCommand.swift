@@ -23,36 +23,13 @@ struct MergeCommand: OutcomeCommand {
     @Option(help: "Output directory.")
     var out: String
 
-    @Option(help: "Alignment set size: a fraction (0.01), a percentage (1%) or a segment count (50).")
-    var alignmentBudget: String = "1%"
-
-    @Option(help: "Events below this confidence neither pull segments in nor enter knowledge records.")
-    var minConfidence: Double = 0
-
-    @Option(help: "Put every segment holding this event into the alignment set (repeatable).")
-    var alwaysInclude: [String] = []
-
-    @Flag(help: "Leave alignment segments out of the pretraining shards.")
-    var exclusive = false
-
-    @Option(help: "Pretraining values: float16 or int16.")
-    var quantize: String = "float16"
-
-    @Option(help: "Target pretraining shard size in MiB.")
-    var shardSize: Int = 256
+    @OptionGroup var tierFlags: TierFlags
 
     @Flag(help: "Replace the results already in --out.")
     var force = false
 
     mutating func execute() throws -> Outcome {
-        var tiers = TierOptions()
-        do { tiers.budget = try TierOptions.Budget.parse(alignmentBudget) } catch { throw ValidationError("\(error)") }
-        guard let q = TierOptions.Quantization(rawValue: quantize) else { throw ValidationError("--quantize must be float16 or int16") }
-        tiers.quantization = q
-        tiers.minConfidence = minConfidence
-        tiers.alwaysInclude = alwaysInclude
-        tiers.exclusive = exclusive
-        tiers.shardBytes = shardSize << 20
+        let tiers = try tierFlags.options()
         let existing = ScanCommand.existingResults(out)
         if !existing.isEmpty && !force {
             throw CLIFailure(message: "\(out) already holds results (\(existing.joined(separator: ", "))); pass --force to replace them")

@@ -42,26 +42,10 @@ struct ScanCommand: OutcomeCommand {
     @Flag(help: "Show the signals found and missing per file, then stop.")
     var dryRun = false
 
-    @Option(help: "Alignment set size: a fraction (0.01), a percentage (1%) or a segment count (50).")
-    var alignmentBudget: String = "1%"
-
-    @Option(help: "Events below this confidence (0…1) neither pull segments in (--always-include) nor enter knowledge records.")
-    var minConfidence: Double = 0
-
-    @Option(help: "Put every segment holding this event into the alignment set, beyond the budget (repeatable).")
-    var alwaysInclude: [String] = []
-
-    @Flag(help: "Leave alignment segments out of the pretraining shards (their rows become NaN).")
-    var exclusive = false
+    @OptionGroup var tierFlags: TierFlags
 
     @Option(help: "Pretraining rate in Hz (default: driving 10, robot 100).")
     var pretrainRate: Double?
-
-    @Option(help: "Pretraining values: float16, or int16 with a stored per-channel scale.")
-    var quantize: String = "float16"
-
-    @Option(help: "Target pretraining shard size in MiB (of quantized values).")
-    var shardSize: Int = 256
 
     @Flag(help: "Replace the results already in --out.")
     var force = false
@@ -80,16 +64,9 @@ struct ScanCommand: OutcomeCommand {
 
     func validate() throws {
         if !dryRun && out == nil { throw ValidationError("--out DIR is required (or --dry-run)") }
-        for e in alwaysInclude where !Catalog.eventNames.contains(e) {
-            throw ValidationError("--always-include: unknown event '\(e)'; valid names: \(Catalog.eventNames.joined(separator: ", "))")
-        }
-        guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be between 0 and 1") }
-        guard TierOptions.Quantization(rawValue: quantize) != nil else { throw ValidationError("--quantize must be float16 or int16") }
         if let r = pretrainRate, !(r > 0) { throw ValidationError("--pretrain-rate must be positive") }
-        guard shardSize > 0 else { throw ValidationError("--shard-size must be positive (MiB)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if force && resume { throw ValidationError("--force and --resume exclude each other") }
-        do { _ = try TierOptions.Budget.parse(alignmentBudget) } catch { throw ValidationError("\(error)") }
     }
 
     /// Results already in `dir`: the catalog or the scan summary.
@@ -102,14 +79,8 @@ struct ScanCommand: OutcomeCommand {
         do { chosen = profile == "auto" ? nil : try Profile.load(profile) } catch { throw ValidationError("\(error)") }
         var o = ScanJob.Options(paths: paths, out: out, profile: chosen)
         o.dryRun = dryRun
-        var tiers = TierOptions()
-        tiers.budget = try TierOptions.Budget.parse(alignmentBudget)
-        tiers.minConfidence = minConfidence
-        tiers.alwaysInclude = alwaysInclude
-        tiers.exclusive = exclusive
+        var tiers = try tierFlags.options()
         tiers.pretrainHz = pretrainRate
-        tiers.quantization = TierOptions.Quantization(rawValue: quantize)!
-        tiers.shardBytes = shardSize << 20
         o.tiers = tiers
         o.flags = CommandLine.arguments.dropFirst().joined(separator: " ")
         o.threads = threads
