@@ -58,7 +58,9 @@ public final class Catalog {
 
     /// Writes a new catalog at `file` (under a temporary name, renamed into place at the end).
     /// - Throws: `CatalogError.database` naming the file.
-    public static func write(to file: String, run: CatalogRun, sources: [CatalogSource], segments: [CatalogSegment]) throws(CatalogError) {
+    /// `segments` is read once, in order (a lazy sequence keeps a large catalog out of memory).
+    public static func write<S: Sequence>(to file: String, run: CatalogRun, sources: [CatalogSource], segments: S) throws(CatalogError)
+        where S.Element == CatalogSegment {
         let temporary = file + ".partial-\(getpid())"
         try? FileManager.default.removeItem(atPath: temporary)
         do {
@@ -67,8 +69,6 @@ public final class Catalog {
                 try db.execute(sql: schema)
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('format', 'longtail-catalog'), ('version', ?)",
                                arguments: [String(formatVersion)])
-                let longest = segments.map { $0.endNs - $0.startNs }.max() ?? 0
-                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('max_segment_ns', ?)", arguments: [String(longest)])
                 try db.execute(sql: "INSERT INTO runs(version, profile, flags, started_at, ended_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [run.version, run.profile, run.flags, run.startedAt, run.endedAt])
                 var sourceID: [String: Int64] = [:]
@@ -88,7 +88,9 @@ public final class Catalog {
                 let ev = try db.makeStatement(sql: """
                     INSERT INTO events(segment_id, name, kind, confidence, start_ns, end_ns, facts) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
+                var longest: Int64 = 0
                 for s in segments {
+                    longest = max(longest, s.endNs - s.startNs)
                     guard let sid = sourceID[s.source] else {
                         throw CatalogError(path: file, .invalidArgument("segment \(s.id) names source \(s.source), which is not in the catalog"))
                     }
@@ -99,6 +101,7 @@ public final class Catalog {
                         try ev.execute(arguments: [rowID, e.name, e.kind, e.confidence, e.startNs, e.endNs, e.facts])
                     }
                 }
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('max_segment_ns', ?)", arguments: [String(longest)])
                 try db.execute(sql: indexes)
                 try db.execute(sql: "ANALYZE")
             }

@@ -60,11 +60,13 @@ public enum TierOutput {
         return out
     }
 
-    static func segments(_ r: ScanJob.Result, chosen: [[Bool]], keys: [String], _ o: TierOptions) -> [CatalogSegment] {
-        var out: [CatalogSegment] = []
-        for (si, s) in r.scans.enumerated() {
+    /// The catalog rows, made one at a time as the catalog writer reads them.
+    static func segments(_ r: ScanJob.Result, chosen: [[Bool]], keys: [String], _ o: TierOptions) -> some Sequence<CatalogSegment> {
+        r.scans.indices.lazy.flatMap { si in
+            let s = r.scans[si]
             let index = EventIndex(s.events)
-            for (k, seg) in s.segments.enumerated() {
+            return s.segments.indices.lazy.map { k -> CatalogSegment in
+                let seg = s.segments[k]
                 var features = JSONText()
                 features.raw("{")
                 for (i, f) in r.model.features.enumerated() { features.key(f, first: i == 0); features.double(seg.features[i]) }
@@ -76,12 +78,11 @@ public enum TierOutput {
                                         startNs: e.startNs, endNs: e.endNs, facts: facts.text)
                 }
                 let alignment = chosen[si][k]
-                out.append(CatalogSegment(id: ScanJob.segmentID(keys[si], seg.index), source: s.source, index: seg.index,
-                                          startNs: seg.startNs, endNs: seg.endNs, tier: alignment ? "alignment" : "pretrain",
-                                          inPretrain: !(alignment && o.exclusive), rarity: (r.rarity[si][k].score * 1e6).rounded() / 1e6,
-                                          percentile: r.rarity[si][k].percentile, features: features.text, events: events))
+                return CatalogSegment(id: ScanJob.segmentID(keys[si], seg.index), source: s.source, index: seg.index,
+                                      startNs: seg.startNs, endNs: seg.endNs, tier: alignment ? "alignment" : "pretrain",
+                                      inPretrain: !(alignment && o.exclusive), rarity: (r.rarity[si][k].score * 1e6).rounded() / 1e6,
+                                      percentile: r.rarity[si][k].percentile, features: features.text, events: events)
             }
         }
-        return out
     }
 }

@@ -178,15 +178,16 @@ public enum ScanJob {
     /// Writes the result's files into `dir` (each atomically).
     public static func write(_ r: Result, to dir: String) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        var events = "", segments = "", clips = ""
+        let events = try LineFile(dir + "/events.jsonl"), segments = try LineFile(dir + "/segments.jsonl")
+        let clips = try LineFile(dir + "/clips.jsonl")
         for (si, s) in r.scans.enumerated() {
-            for e in s.events { events += eventLine(e, source: s.source) + "\n" }
+            for e in s.events { try events.line(eventLine(e, source: s.source)) }
             for c in s.clips {
                 var j = JSONText()
                 j.raw("{"); j.key("id", first: true); j.string("\(shortName(s.source))/clip-\(c.index)")
                 j.key("source"); j.string(s.source); j.key("event"); j.string(c.event)
                 j.key("start_ns"); j.raw(String(c.startNs)); j.key("end_ns"); j.raw(String(c.endNs)); j.raw("}")
-                clips += j.text + "\n"
+                try clips.line(j.text)
             }
             let index = EventIndex(s.events)
             for (k, seg) in s.segments.enumerated() {
@@ -202,12 +203,10 @@ public enum ScanJob {
                 j.raw("]"); j.key("features"); j.raw("{")
                 for (i, f) in r.model.features.enumerated() { j.key(f, first: i == 0); j.double(seg.features[i]) }
                 j.raw("}}")
-                segments += j.text + "\n"
+                try segments.line(j.text)
             }
         }
-        try SynthJob.writeAtomically(dir + "/events.jsonl", events)
-        try SynthJob.writeAtomically(dir + "/segments.jsonl", segments)
-        try SynthJob.writeAtomically(dir + "/clips.jsonl", clips)
+        for f in [events, segments, clips] { try f.close() }
         try SynthJob.writeAtomically(dir + "/rarity-model.json", modelJSON(r.model))
         try SynthJob.writeAtomically(dir + "/scan.json", summaryJSON(r))
     }
