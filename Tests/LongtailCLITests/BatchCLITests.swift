@@ -70,6 +70,22 @@ import TestSupport
         #expect(k2 == s2)
     }
 
+    /// An --out inside the scanned directory holds HDF5 files too: they are never inputs.
+    @Test func outputsInsideTheArchiveAreNotScanned() throws {
+        let dir = TestSupport.temporaryDirectory("batch-own")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for f in try FileManager.default.contentsOfDirectory(atPath: TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/robot").path)
+        where f.hasSuffix(".h5") {
+            try FileManager.default.copyItem(atPath: TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/robot/" + f).path,
+                                             toPath: dir.appendingPathComponent(f).path)
+        }
+        let out = dir.appendingPathComponent("results").path
+        let first = try TestSupport.run(Self.binary, ["scan", dir.path, "--out", out])
+        let again = try TestSupport.run(Self.binary, ["scan", dir.path, "--out", out, "--force"])
+        #expect(first.status == 0 && again.status == 0, "\(again.stderr)")
+        #expect(again.stdoutText.contains("4 sources, 0 failed"), "\(again.stdoutText)")
+    }
+
     /// SIGKILL at five random moments (and one SIGINT): `--resume` ends identical to a clean run.
     @Test func killedRunsResumeToTheSameOutputs() throws {
         let dir = TestSupport.temporaryDirectory("batch-kill")

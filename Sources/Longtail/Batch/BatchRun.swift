@@ -37,6 +37,11 @@ extension ScanJob {
     public static func run(_ o: Options) throws -> Result {
         let start = SynthJob.monotonicSeconds()
         var files = expandWithKeys(o.paths)
+        // Never our own outputs (an --out inside a scanned directory holds HDF5 files too).
+        if let out = o.out {
+            let own = URL(fileURLWithPath: out).standardizedFileURL.path + "/"
+            files.removeAll { URL(fileURLWithPath: $0.path).standardizedFileURL.path.hasPrefix(own) }
+        }
         if let shard = o.shard { files = files.filter { shard.owns($0.key) } }
         let work = o.dryRun || o.tiers == nil ? nil : o.out.map(WorkDir.init(out:))
         let settings = Self.settings(o)
