@@ -143,12 +143,17 @@ struct ScanCommand: OutcomeCommand {
             stdout.line("wrote:     \(out)/catalog.sqlite, alignment/, pretrain/, events.jsonl, segments.jsonl, clips.jsonl, rarity-model.json, scan.json")
             if !result.failures.isEmpty {
                 stdout.line("skipped:   \(result.failures.count) file(s)")
-                for f in result.failures { stdout.line("  \(f.path): \(f.reason)") }
+                for f in result.failures { stdout.line("  \(f.path): \(Self.reason(f))") }
             }
             if !result.pending.isEmpty {
                 stdout.line("interrupted: \(result.pending.count) file(s) not scanned; run again with --resume to finish")
             }
         } catch let e as CLIFailure { throw e } catch { throw CLIFailure(error) }
+    }
+
+    /// A failure's reason without the path it repeats.
+    static func reason(_ f: ScanJob.Failure) -> String {
+        f.reason.hasPrefix(f.path + ": ") ? String(f.reason.dropFirst(f.path.count + 2)) : f.reason
     }
 
     /// The exit outcome: interrupted, warnings (skipped files, decoding warnings) or success.
@@ -161,7 +166,7 @@ struct ScanCommand: OutcomeCommand {
             }
             for w in s.warnings { FileHandle.standardError.write(Data("longtail: warning: \(s.source): \(w)\n".utf8)) }
         }
-        for f in result.failures { FileHandle.standardError.write(Data("longtail: skipped \(f.path): \(f.reason)\n".utf8)) }
+        for f in result.failures { FileHandle.standardError.write(Data("longtail: skipped \(f.path): \(Self.reason(f))\n".utf8)) }
         let warned = result.scans.contains { !$0.warnings.isEmpty }
         if !result.pending.isEmpty { return .interrupted }
         return result.failures.isEmpty && !warned ? .success : .warnings
