@@ -97,13 +97,31 @@ extension MCAPScanner {
         }
     }
 
-    /// Ragged column indexes of the actor attributes.
-    struct ActorColumns {
-        var id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?, length: Int?
+    /// Ragged column indexes of the actor attributes (a class: handing it around per
+    /// message costs one reference count, not one per array inside).
+    final class ActorColumns {
+        let id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?, length: Int?
         /// The twist is in the actor's own frame (rotate it by the heading).
-        var objectFrame: Bool
+        let objectFrame: Bool
         /// Class id → canonical class, from the profile's table (integer ids).
-        var classes: [Int: ActorClass]
+        let classes: [Int: ActorClass]
+        /// The same for ids 0…255 as an array: a lookup per actor without hashing.
+        private let dense: [ActorClass?]
+
+        init(id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?, length: Int?, objectFrame: Bool,
+             classes: [Int: ActorClass]) {
+            self.id = id; self.cls = cls; self.x = x; self.y = y; self.vx = vx; self.vy = vy; self.orientation = orientation
+            self.length = length; self.objectFrame = objectFrame; self.classes = classes
+            dense = (0..<256).map { classes[$0] }
+        }
+
+        /// The class of a raw id (unknown when the table has none).
+        @inline(__always) func cls(of raw: Double) -> ActorClass {
+            guard raw.isFinite, abs(raw) < 1e9 else { return .unknown }
+            let id = Int(raw)
+            if id >= 0 && id < 256 { return dense[id] ?? .unknown }
+            return classes[id] ?? .unknown
+        }
     }
 
 }

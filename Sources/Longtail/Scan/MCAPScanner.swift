@@ -223,7 +223,7 @@ struct MCAPScanner {
                 let c = cos(heading), s = sin(heading)
                 (vx, vy) = (vx * c - vy * s, vx * s + vy * c)
             }
-            let cls = at(cls).flatMap { $0.isFinite && abs($0) < 1e9 ? a.classes[Int($0)] : nil } ?? .unknown
+            let cls = at(cls).map { a.cls(of: $0) } ?? .unknown
             out.append(ActorObservation(id: Int(ids[ids.startIndex + i]), cls: cls,
                                         x: xs[base + i], y: ys[ys.startIndex + i], vx: vx, vy: vy, heading: heading,
                                         length: at(lengths) ?? 0))
