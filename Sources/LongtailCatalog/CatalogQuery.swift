@@ -117,6 +117,18 @@ extension Catalog {
         }
     }
 
+    /// Every detected event once (the catalog holds a row per segment it overlaps):
+    /// source path, name, start, end, in source and time order.
+    public func distinctEvents() throws(CatalogError) -> [(source: String, name: String, startNs: Int64, endNs: Int64)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT DISTINCT src.path AS path, e.name AS name, e.start_ns AS start_ns, e.end_ns AS end_ns
+                FROM events e JOIN segments s ON s.id = e.segment_id JOIN sources src ON src.id = s.source_id
+                ORDER BY src.path, e.start_ns, e.name, e.end_ns
+                """).map { r in (r["path"], r["name"], r["start_ns"], r["end_ns"]) }
+        }
+    }
+
     /// Every source, in path order.
     public func sources() throws(CatalogError) -> [CatalogSource] {
         try read { db in

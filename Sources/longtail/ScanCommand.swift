@@ -209,8 +209,9 @@ struct EvalCommand: ParsableCommand {
         abstract: "Score detected events against ground-truth labels: precision, recall, F1 per event.",
         discussion: """
         A detection matches a label of the same event and source when their intervals overlap \
-        with IoU at or above --iou; each is matched at most once. Reads the scan output's \
-        events.jsonl in --catalog DIR and labels.jsonl as `longtail synth` writes it.
+        with IoU at or above --iou; each is matched at most once. Reads the detections from \
+        the catalog in --catalog DIR (events.jsonl for outputs without one) and labels.jsonl \
+        as `longtail synth` writes it.
         """
     )
 
@@ -233,12 +234,11 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let events = catalog + "/events.jsonl"
-        guard FileManager.default.fileExists(atPath: events) else {
-            throw CLIFailure(message: "\(catalog) is not a scan output: no events.jsonl (run longtail scan --out \(catalog) first)")
+        guard FileManager.default.fileExists(atPath: catalog + "/catalog.sqlite") || FileManager.default.fileExists(atPath: catalog + "/events.jsonl") else {
+            throw CLIFailure(message: "\(catalog) is not a scan output: no catalog.sqlite or events.jsonl (run longtail scan --out \(catalog) first)")
         }
         let detected: [Evaluation.Interval], truth: [Evaluation.Interval]
-        do { detected = try Evaluation.read(events); truth = try Evaluation.read(labels) } catch { throw CLIFailure(error) }
+        do { detected = try Evaluation.detections(in: catalog); truth = try Evaluation.read(labels) } catch { throw CLIFailure(error) }
         let scores = Evaluation.score(detected: detected, labels: truth, iouThreshold: iou)
         let stdout = StandardOutput()
         defer { stdout.flush() }

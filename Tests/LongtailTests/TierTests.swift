@@ -100,6 +100,11 @@ import TestSupport
         }
         #expect(notExcluded.dropFirst().allSatisfy { $0.element != Double(Int16.min) })
         try Self.python(dir.path, Self.fixture, [], exclusive: true)
+        // eval reads the catalog: the same detections as events.jsonl, each once.
+        func key(_ i: Evaluation.Interval) -> String { "\(i.source) \(i.event) \(i.startNs) \(i.endNs)" }
+        let fromCatalog = try Evaluation.detections(in: dir.path).map(key).sorted()
+        let fromLines = try Evaluation.read(dir.path + "/events.jsonl").map(key).sorted()
+        #expect(fromCatalog == fromLines && fromCatalog.count == r.scans[0].events.count)
     }
 
     static func python(_ out: String, _ source: String, _ clips: [String], exclusive: Bool = false) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import LongtailCatalog
 
 /// `longtail eval`: detected events against ground-truth labels, per event class. A
 /// detection matches a label of the same class and source when their intervals overlap
@@ -39,6 +40,17 @@ public enum Evaluation {
     }
 
     /// Reads `{"source", "event", "start_ns", "end_ns", ...}` lines (labels or scan events).
+    /// The detections of a scan's output directory: from its catalog, else (older outputs)
+    /// from its `events.jsonl`. Sources are named by file name, as labels name them.
+    public static func detections(in dir: String) throws -> [Interval] {
+        if FileManager.default.fileExists(atPath: dir + "/" + Catalog.fileName) {
+            return try Catalog(opening: dir).distinctEvents().map {
+                Interval(source: ScanJob.shortName($0.source), event: $0.name, startNs: $0.startNs, endNs: $0.endNs)
+            }
+        }
+        return try read(dir + "/events.jsonl")
+    }
+
     public static func read(_ path: String) throws -> [Interval] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BadLine(file: path, line: 0, detail: "cannot read the file")
