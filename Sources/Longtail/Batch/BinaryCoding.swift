@@ -1,9 +1,31 @@
 /// Little-endian binary writing and bounds-checked reading for the per-file results
 /// (`FileResult`) a batch keeps on disk between scanning and finishing.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Little-endian binary writing into memory, or through a 1 MiB buffer into a file
+/// (float arrays then go to the file straight from their storage).
 struct BinaryWriter {
     private(set) var bytes: [UInt8] = []
+    private let file: UnsafeMutablePointer<FILE>?
+    /// A write to the file came up short.
+    private(set) var failed = false
 
-    mutating func int(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    init() { file = nil }
+    init(file: UnsafeMutablePointer<FILE>) { self.file = file; bytes.reserveCapacity(1 << 20) }
+
+    /// Sends what is buffered to the file.
+    mutating func flush() {
+        guard let file, !bytes.isEmpty else { return }
+        if bytes.withUnsafeBytes({ fwrite($0.baseAddress, 1, $0.count, file) }) != bytes.count { failed = true }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    mutating func int(_ v: Int64) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        if file != nil && bytes.count >= 1 << 20 { flush() }
+    }
     mutating func int(_ v: Int) { int(Int64(v)) }
     mutating func double(_ v: Double) { int(Int64(bitPattern: v.bitPattern)) }
     mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
@@ -12,6 +34,13 @@ struct BinaryWriter {
     mutating func doubles(_ v: [Double]) { int(v.count); for x in v { double(x) } }
     mutating func floats(_ v: [Float]) {
         int(v.count)
+        #if _endian(little)
+        if let file {
+            flush()
+            if v.withUnsafeBytes({ fwrite($0.baseAddress, 1, $0.count, file) }) != v.count * 4 { failed = true }
+            return
+        }
+        #endif
         v.withUnsafeBufferPointer { b in
             for x in b { withUnsafeBytes(of: x.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
         }

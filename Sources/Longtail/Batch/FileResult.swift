@@ -24,13 +24,18 @@ public struct FileResult: Sendable {
         return (size, Int64((date * 1e9).rounded()))
     }
 
+    /// The result's bytes (in memory: for small results and tests).
     func encoded() -> [UInt8] {
         var w = BinaryWriter()
+        encode(into: &w)
+        return w.bytes
+    }
+
+    func encode(into w: inout BinaryWriter) {
         w.string(Self.magic); w.string(path); w.int(size); w.int(modifiedNs); w.string(hash); w.string(profile)
         w.bool(failure != nil); w.string(failure ?? "")
         w.int(scans.count)
         for s in scans { Self.encode(s, &w) }
-        return w.bytes
     }
 
     static func decode(_ bytes: [UInt8]) throws(BinaryFormatError) -> FileResult {

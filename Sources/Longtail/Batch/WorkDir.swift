@@ -24,21 +24,47 @@ struct WorkDir {
 
     static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
         let tmp = path + ".partial-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes)) else {
-            throw ScanJob.UnreadableFile(path: tmp)
-        }
+        // Written straight from the array (no Data copy of a large result).
+        guard let f = fopen(tmp, "wb") else { throw ScanJob.UnreadableFile(path: tmp) }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+        guard fclose(f) == 0, written == bytes.count else { unlink(tmp); throw ScanJob.UnreadableFile(path: tmp) }
         guard rename(tmp, path) == 0 else {
             unlink(tmp)
             throw ScanJob.UnreadableFile(path: path)
         }
     }
 
-    func write(_ r: FileResult) throws { try Self.writeAtomically(resultPath(for: r.path), r.encoded()) }
+    /// Streams the result into its file (temporary name, then renamed): a long file's
+    /// pretraining data is never copied whole into a byte array.
+    func write(_ r: FileResult) throws {
+        let path = resultPath(for: r.path)
+        let tmp = path + ".partial-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        guard let f = fopen(tmp, "wb") else { throw ScanJob.UnreadableFile(path: tmp) }
+        var w = BinaryWriter(file: f)
+        r.encode(into: &w)
+        w.flush()
+        guard fclose(f) == 0, !w.failed, rename(tmp, path) == 0 else { unlink(tmp); throw ScanJob.UnreadableFile(path: path) }
+    }
 
     /// The stored result of `file`, if there is one that reads back whole.
     func result(for file: String) -> FileResult? {
-        guard let data = FileManager.default.contents(atPath: resultPath(for: file)) else { return nil }
-        return try? FileResult.decode(Array(data))
+        guard let bytes = Self.readBytes(resultPath(for: file)) else { return nil }
+        return try? FileResult.decode(bytes)
+    }
+
+    /// A whole file as bytes, read straight into the array (no intermediate Data).
+    static func readBytes(_ path: String) -> [UInt8]? {
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        guard fseeko(f, 0, SEEK_END) == 0 else { return nil }
+        let size = Int(ftello(f))
+        guard size >= 0, fseeko(f, 0, SEEK_SET) == 0 else { return nil }
+        var ok = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, filled in
+            filled = size == 0 ? 0 : fread(buf.baseAddress, 1, size, f)
+            ok = filled == size
+        }
+        return ok ? bytes : nil
     }
 
     func write(profile p: Profile) throws {

@@ -87,7 +87,7 @@ public enum ScanJob {
             if path != self.path {
                 self.path = path
                 bySource = [:]
-                if let data = FileManager.default.contents(atPath: path), let r = try? FileResult.decode(Array(data)) {
+                if let bytes = WorkDir.readBytes(path), let r = try? FileResult.decode(bytes) {
                     for s in r.scans { if let p = s.pretrain { bySource[s.source] = p } }
                 }
             }
