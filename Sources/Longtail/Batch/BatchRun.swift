@@ -110,7 +110,7 @@ extension ScanJob {
             while let i = take() {
                 let path = files[i]
                 var r: FileResult
-                if o.resume, let work, let old = work.result(for: path), old.path == path,
+                if o.resume, let work, let old = work.result(for: path, pretrain: false), old.path == path,
                    (old.size, old.modifiedNs) == FileResult.stat(path) {
                     r = old
                 } else {
@@ -120,8 +120,14 @@ extension ScanJob {
                     }
                 }
                 o.progress?.finished(bytes: sizes[i], events: r.scans.reduce(0) { $0 + $1.events.count }, failed: r.failure != nil)
-                // The pretraining data waits in the result file; memory holds segments and events only.
-                if work != nil { for k in r.scans.indices { r.scans[k].pretrain = nil } }
+                // Pretraining data and features wait in the result file; memory holds segment
+                // times and events only (about 50 bytes a segment).
+                if work != nil {
+                    for k in r.scans.indices {
+                        r.scans[k].pretrain = nil
+                        for g in r.scans[k].segments.indices { r.scans[k].segments[g].features = [] }
+                    }
+                }
                 lock.lock(); slots[i] = r; lock.unlock()
             }
         }
@@ -177,8 +183,9 @@ extension ScanJob {
         }
         let features = FeatureSpec.features(for: domain ?? .driving)
         result.model = RarityModel(features: features.map(\.name), scales: features.map(\.scale))
-        for s in result.scans { for seg in s.segments { result.model.add(seg.features) } }
-        let scores = result.scans.map { $0.segments.map { result.model.score($0.features) } }
+        // Features come back from the result files one file at a time (a batch keeps only times).
+        for si in result.scans.indices { for seg in result.segments(si) { result.model.add(seg.features) } }
+        let scores = result.scans.indices.map { si in result.segments(si).map { result.model.score($0.features) } }
         let percentiles = RarityModel.percentiles(of: scores.flatMap { $0 })
         var k = 0
         result.rarity = scores.map { list in list.map { s in defer { k += 1 }; return (s, percentiles[k]) } }

@@ -14,7 +14,7 @@ public struct FileResult: Sendable {
     public var scans: [SourceScan]
     public var failure: String?
 
-    static let magic = "longtail-file-result-1"
+    static let magic = "longtail-file-result-2"
 
     /// The file's size and modification time (0, 0 when it cannot be read).
     static func stat(_ path: String) -> (size: Int64, modifiedNs: Int64) {
@@ -36,16 +36,41 @@ public struct FileResult: Sendable {
         w.bool(failure != nil); w.string(failure ?? "")
         w.int(scans.count)
         for s in scans { Self.encode(s, &w) }
+        // The pretraining series last: a reader that needs only segments and events stops before them.
+        for s in scans {
+            w.bool(s.pretrain != nil)
+            if let p = s.pretrain {
+                w.strings(p.channels); w.int(p.isState.count); for b in p.isState { w.bool(b) }
+                w.int(p.t0Ns); w.int(p.periodNs); w.int(p.factor)
+                w.int(p.values.count); for v in p.values { w.floats(v) }
+            }
+        }
     }
 
-    static func decode(_ bytes: [UInt8]) throws(BinaryFormatError) -> FileResult {
+    /// `pretrain: false` stops before the pretraining series (much the larger part).
+    static func decode(_ bytes: [UInt8], pretrain: Bool = true) throws(BinaryFormatError) -> FileResult {
         var r = BinaryReader(bytes)
         guard try r.string() == magic else { throw BinaryFormatError(offset: 0, what: "not a Longtail result file") }
         let path = try r.string(), size = try r.int(), modified = try r.int(), hash = try r.string(), profile = try r.string()
         let failed = try r.bool(), failure = try r.string()
         var scans: [SourceScan] = []
         for _ in 0..<(try r.count("sources")) { scans.append(try decodeScan(&r)) }
-        guard r.position == bytes.count else { throw BinaryFormatError(offset: r.position, what: "trailing bytes") }
+        if pretrain {
+            for k in scans.indices {
+                guard try r.bool() else { continue }
+                let channels = try r.strings()
+                var isState: [Bool] = []
+                for _ in 0..<(try r.count("states")) { isState.append(try r.bool()) }
+                let t0 = try r.int(), period = try r.int(), factor = Int(try r.int())
+                var values: [[Float]] = []
+                for _ in 0..<(try r.count("channels")) { values.append(try r.floats()) }
+                guard isState.count == channels.count, values.count == channels.count else {
+                    throw BinaryFormatError(offset: r.position, what: "pretraining channels")
+                }
+                scans[k].pretrain = PretrainSeries(channels: channels, isState: isState, t0Ns: t0, periodNs: period, factor: factor, values: values)
+            }
+            guard r.position == bytes.count else { throw BinaryFormatError(offset: r.position, what: "trailing bytes") }
+        }
         return FileResult(path: path, size: size, modifiedNs: modified, hash: hash, profile: profile, scans: scans,
                           failure: failed ? failure : nil)
     }
@@ -76,12 +101,6 @@ public struct FileResult: Sendable {
         w.int(s.disabled.count)
         for d in s.disabled { w.string(d.event); w.strings(d.missing) }
         w.strings(s.warnings)
-        w.bool(s.pretrain != nil)
-        if let p = s.pretrain {
-            w.strings(p.channels); w.int(p.isState.count); for b in p.isState { w.bool(b) }
-            w.int(p.t0Ns); w.int(p.periodNs); w.int(p.factor)
-            w.int(p.values.count); for v in p.values { w.floats(v) }
-        }
     }
 
     private static func decodeScan(_ r: inout BinaryReader) throws(BinaryFormatError) -> SourceScan {
@@ -114,18 +133,6 @@ public struct FileResult: Sendable {
         s.missing = try r.strings()
         for _ in 0..<(try r.count("disabled")) { let e = try r.string(); s.disabled.append((e, try r.strings())) }
         s.warnings = try r.strings()
-        if try r.bool() {
-            let channels = try r.strings()
-            var isState: [Bool] = []
-            for _ in 0..<(try r.count("states")) { isState.append(try r.bool()) }
-            let t0 = try r.int(), period = try r.int(), factor = Int(try r.int())
-            var values: [[Float]] = []
-            for _ in 0..<(try r.count("channels")) { values.append(try r.floats()) }
-            guard isState.count == channels.count, values.count == channels.count else {
-                throw BinaryFormatError(offset: r.position, what: "pretraining channels")
-            }
-            s.pretrain = PretrainSeries(channels: channels, isState: isState, t0Ns: t0, periodNs: period, factor: factor, values: values)
-        }
         return s
     }
 }

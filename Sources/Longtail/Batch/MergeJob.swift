@@ -50,11 +50,14 @@ public enum MergeJob {
         for m in manifests.sorted(by: { $0.shard.index < $1.shard.index }) {
             for (k, v) in try m.work.profiles() { profiles[k] = v }
             for f in m.shard.files {
-                guard let r = m.work.result(for: f) else {
+                guard let r = m.work.result(for: f, pretrain: false) else {
                     throw Incomplete(message: "shard \(m.shard.index) (\(m.dir)) lists \(f) but holds no readable result for it; run it again with --resume")
                 }
                 var light = r
-                for k in light.scans.indices { light.scans[k].pretrain = nil }
+                for k in light.scans.indices {
+                    light.scans[k].pretrain = nil
+                    for g in light.scans[k].segments.indices { light.scans[k].segments[g].features = [] }
+                }
                 results.append(light)
                 where_[f] = m.work.resultPath(for: f)
             }

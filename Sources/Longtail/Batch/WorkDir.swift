@@ -47,9 +47,9 @@ struct WorkDir {
     }
 
     /// The stored result of `file`, if there is one that reads back whole.
-    func result(for file: String) -> FileResult? {
+    func result(for file: String, pretrain: Bool = true) -> FileResult? {
         guard let bytes = Self.readBytes(resultPath(for: file)) else { return nil }
-        return try? FileResult.decode(bytes)
+        return try? FileResult.decode(bytes, pretrain: pretrain)
     }
 
     /// A whole file as bytes, read straight into the array (no intermediate Data).

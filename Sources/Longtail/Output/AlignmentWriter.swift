@@ -21,8 +21,9 @@ enum AlignmentWriter {
             guard !picked.isEmpty, let profile = r.profileSet[r.profiles[si]] else { continue }
             let intervals = picked.map { (start: s.segments[$0].startNs, end: s.segments[$0].endNs) }
             let series = try NativeSignals.read(source: s.source, profile: profile, intervals: intervals)
+            let segments = r.segments(si)
             for (n, k) in picked.enumerated() {
-                let seg = s.segments[k]
+                let seg = segments[k]
                 let id = ScanJob.segmentID(keys[si], seg.index)
                 let group = "/" + id
                 try writer.createGroup(group)

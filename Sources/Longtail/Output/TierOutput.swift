@@ -65,8 +65,9 @@ public enum TierOutput {
         r.scans.indices.lazy.flatMap { si in
             let s = r.scans[si]
             let index = EventIndex(s.events)
-            return s.segments.indices.lazy.map { k -> CatalogSegment in
-                let seg = s.segments[k]
+            let segments = r.segments(si)
+            return segments.indices.lazy.map { k -> CatalogSegment in
+                let seg = segments[k]
                 var features = JSONText()
                 features.raw("{")
                 for (i, f) in r.model.features.enumerated() { features.key(f, first: i == 0); features.double(seg.features[i]) }

@@ -66,29 +66,43 @@ public enum ScanJob {
         public var resultPaths: [String: String] = [:]
         /// Files not scanned because the run was interrupted.
         public var pending: [String] = []
-        /// Pretraining series loaded back from a result file (file → its sources' series).
-        let pretrainCache = PretrainCache()
+        /// Result files read back (the pretraining series and segment features stay on disk).
+        let cache = ResultCache()
 
         /// The pretraining series of scan `si`: in memory, or read back from its file's result.
         func pretrain(_ si: Int) -> PretrainSeries? {
+            if let p = scans[si].pretrain { return p }
+            return stored(si, pretrain: true)?.pretrain
+        }
+
+        /// The segments of scan `si` with their features: in memory, or read back from its
+        /// file's result (a batch keeps only their times in memory).
+        func segments(_ si: Int) -> [SegmentRecord] {
             let s = scans[si]
-            if let p = s.pretrain { return p }
-            let file = String(s.source.split(separator: "#", maxSplits: 1)[0])
+            if s.segments.first.map({ !$0.features.isEmpty }) ?? true { return s.segments }
+            return stored(si, pretrain: false)?.segments ?? s.segments
+        }
+
+        private func stored(_ si: Int, pretrain: Bool) -> SourceScan? {
+            let source = scans[si].source
+            let file = String(source.split(separator: "#", maxSplits: 1)[0])
             guard let path = resultPaths[file] else { return nil }
-            return pretrainCache.series(path: path, source: s.source)
+            return cache.scan(path: path, source: source, pretrain: pretrain)
         }
     }
 
-    /// The last result file read for its pretraining data (sources of one file come in a row).
-    final class PretrainCache: @unchecked Sendable {
-        private var path = ""
-        private var bySource: [String: PretrainSeries] = [:]
-        func series(path: String, source: String) -> PretrainSeries? {
-            if path != self.path {
-                self.path = path
+    /// The last result file read back, whole or without its pretraining series (the
+    /// sources of one file come in a row, so each file is read once per pass).
+    final class ResultCache: @unchecked Sendable {
+        private var key = ""
+        private var bySource: [String: SourceScan] = [:]
+        func scan(path: String, source: String, pretrain: Bool) -> SourceScan? {
+            let k = path + (pretrain ? "+pretrain" : "")
+            if k != key {
+                key = k
                 bySource = [:]
-                if let bytes = WorkDir.readBytes(path), let r = try? FileResult.decode(bytes) {
-                    for s in r.scans { if let p = s.pretrain { bySource[s.source] = p } }
+                if let bytes = WorkDir.readBytes(path), let r = try? FileResult.decode(bytes, pretrain: pretrain) {
+                    for s in r.scans { bySource[s.source] = s }
                 }
             }
             return bySource[source]
@@ -190,7 +204,7 @@ public enum ScanJob {
                 try clips.line(j.text)
             }
             let index = EventIndex(s.events)
-            for (k, seg) in s.segments.enumerated() {
+            for (k, seg) in r.segments(si).enumerated() {
                 var j = JSONText()
                 j.raw("{"); j.key("id", first: true); j.string("\(shortName(s.source))/\(seg.index)")
                 j.key("source"); j.string(s.source)
