@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "LongtailCoreTests", dependencies: ["LongtailCore"]),
         .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "TestSupport"]),
         .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5", "TestSupport", "LongtailMCAP"]),
-        .testTarget(name: "LongtailTests", dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", "TestSupport"]),
+        .testTarget(name: "LongtailTests", dependencies: ["Longtail", "LongtailCore", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", "TestSupport"]),
         .testTarget(name: "LongtailCLITests", dependencies: ["TestSupport", "longtail"]),
         // Shared helpers for tests: locating ../shared/data, running Python interop scripts.
         .target(name: "TestSupport", dependencies: ["LongtailMCAP"], path: "Tests/TestSupport"),

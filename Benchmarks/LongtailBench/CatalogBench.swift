@@ -1,18 +1,15 @@
 import Foundation
+import Longtail
 import LongtailCatalog
+import LongtailCore
 
 /// The catalog query benchmark: a generated catalog of N segments (1000 per source,
 /// one segment in 12 with an event, rarities uniform) and every `longtail query` flag alone
 /// and combined, each timed over many runs (open catalog, query, rows with their events).
 enum CatalogBench {
     static func generate(path: String, segments n: Int) throws {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SynthRandom(seed: 1)   // the same catalog on every machine
         let names = Catalog.eventNames
-        func kind(_ e: String) -> String {
-            ["insert", "extract", "pull", "push", "twist", "contact_spike"].contains(e) ? "manipulation"
-                : ["heavy_rain", "snow", "fog", "low_visibility", "icy_road"].contains(e) ? "weather"
-                : ["low_ttc", "cut_in", "pedestrian_crossing", "vulnerable_road_user_close", "wrong_way_actor"].contains(e) ? "actor" : "ego"
-        }
         let perSource = 1000
         let t0: Int64 = 1_700_000_000_000_000_000
         var sources: [CatalogSource] = [], segments: [CatalogSegment] = []
@@ -23,12 +20,12 @@ enum CatalogBench {
             for k in 0..<min(perSource, n - s * perSource) {
                 let start = t0 + Int64(s) * 5_400_000_000_000 + Int64(k) * 5_000_000_000
                 var events: [CatalogEvent] = []
-                if Int.random(in: 0..<12, using: &rng) == 0 {
-                    let e = names[Int.random(in: 0..<names.count, using: &rng)]
-                    events.append(CatalogEvent(name: e, kind: kind(e), confidence: Double.random(in: 0.5...1, using: &rng),
+                if rng.next() % 12 == 0 {
+                    let e = names[Int(rng.next() % UInt64(names.count))]
+                    events.append(CatalogEvent(name: e, kind: DetectedEvent.kinds[e]!, confidence: rng.uniform(0.5...1),
                                                startNs: start + 2_000_000_000, endNs: start + 3_000_000_000, facts: "{\"peak\":1.5}"))
                 }
-                let pct = Double.random(in: 0...1, using: &rng)
+                let pct = rng.uniform()
                 segments.append(CatalogSegment(id: String(format: "%016x-%d", s, k), source: path, index: k, startNs: start,
                                                endNs: start + 10_000_000_000, tier: pct >= 0.99 ? "alignment" : "pretrain",
                                                inPretrain: true, rarity: pct * 60, percentile: pct,

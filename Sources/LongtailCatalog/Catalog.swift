@@ -11,9 +11,9 @@ public final class Catalog {
     public static let fileName = "catalog.sqlite"
 
     /// Every event name the detectors can produce (EVENTS.md), sorted.
-    public static let eventNames: [String] = (Array(DrivingDetector.requirements.keys) + Array(RobotDetector.requirements.keys)).sorted()
-    /// The event kinds.
-    public static let kinds = ["actor", "ego", "manipulation", "weather"]
+    public static let eventNames: [String] = DetectedEvent.kinds.keys.sorted()
+    /// The event kinds, sorted.
+    public static let kinds: [String] = Set(DetectedEvent.kinds.values).sorted()
 
     public let path: String
     let queue: DatabaseQueue

@@ -1,6 +1,7 @@
 import Foundation
 import Longtail
 import LongtailCatalog
+import LongtailCore
 import LongtailHDF5
 import Testing
 import TestSupport
@@ -105,6 +106,8 @@ import TestSupport
         let fromCatalog = try Evaluation.detections(in: dir.path).map(key).sorted()
         let fromLines = try Evaluation.read(dir.path + "/events.jsonl").map(key).sorted()
         #expect(fromCatalog == fromLines && fromCatalog.count == r.scans[0].events.count)
+        // Detectors emit the kind the catalog's table gives each event.
+        #expect(r.scans[0].events.allSatisfy { DetectedEvent.kinds[$0.name] == $0.kind })
     }
 
     static func python(_ out: String, _ source: String, _ clips: [String], exclusive: Bool = false) throws {

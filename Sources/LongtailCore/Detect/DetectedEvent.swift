@@ -27,6 +27,18 @@ public struct DetectedEvent: Sendable, Equatable {
             && a.facts.map(\.0) == b.facts.map(\.0) && a.facts.map(\.1) == b.facts.map(\.1)
     }
 
+    /// Every event of EVENTS.md with its kind (`ego`, `actor`, `weather`, `manipulation`):
+    /// the names and kinds the detectors emit, for validating flags and generating records.
+    public static let kinds: [String: String] = [
+        "hard_brake": "ego", "harsh_acceleration": "ego", "high_lateral_accel": "ego", "high_jerk": "ego",
+        "swerve": "ego", "disengagement": "ego",
+        "low_ttc": "actor", "cut_in": "actor", "pedestrian_crossing": "actor", "vulnerable_road_user_close": "actor",
+        "wrong_way_actor": "actor",
+        "heavy_rain": "weather", "snow": "weather", "fog": "weather", "low_visibility": "weather", "icy_road": "weather",
+        "insert": "manipulation", "extract": "manipulation", "pull": "manipulation", "push": "manipulation",
+        "twist": "manipulation", "contact_spike": "manipulation",
+    ]
+
     /// A total order: start, name, end (used to sort outputs deterministically).
     public static func ordered(_ a: DetectedEvent, _ b: DetectedEvent) -> Bool {
         (a.startNs, a.name, a.endNs, a.confidence) < (b.startNs, b.name, b.endNs, b.confidence)
