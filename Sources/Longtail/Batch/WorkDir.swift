@@ -22,6 +22,9 @@ struct WorkDir {
         try FileManager.default.createDirectory(atPath: path + "/profiles", withIntermediateDirectories: true)
     }
 
+    /// Writes under a temporary name unique to this call, then renames: unlike
+    /// `SynthJob.writeAtomically` (one temporary name per process), two workers writing the
+    /// same file at once (the first files of a profile) cannot trip over each other.
     static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
         let tmp = path + ".partial-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         // Written straight from the array (no Data copy of a large result).
