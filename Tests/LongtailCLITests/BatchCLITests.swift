@@ -100,24 +100,19 @@ import TestSupport
         var rng = SystemRandomNumberGenerator()
         for k in 0..<6 {
             let out = dir.appendingPathComponent("run\(k)").path
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: Self.binary)
-            p.arguments = ["scan", input, "--out", out, "--threads", "2"]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let p = try ChildProcess(Self.binary, ["scan", input, "--out", out, "--threads", "2"])
             let at = Double.random(in: 0.05...0.95, using: &rng) * seconds
             Thread.sleep(forTimeInterval: at)
             let sig = k == 5 ? SIGINT : SIGKILL
-            kill(p.processIdentifier, sig)
-            p.waitUntilExit()
-            let status = p.terminationStatus
-            if sig == SIGINT && p.terminationReason == .exit {
+            p.send(sig)
+            let end = p.wait()
+            if sig == SIGINT, case .exit(let status) = end {
                 // Stopped cleanly: exit 130 with a consistent catalog, or 0 if it was already done.
                 #expect(status == 130 || status == 0, "SIGINT at \(at) s: exit \(status)")
                 let q = try TestSupport.run(Self.binary, ["query", "--catalog", out, "--limit", "1"])
                 #expect(q.status == 0, "catalog after SIGINT: \(q.stderr)")
             }
+            #expect(end != .timedOut(600), "scan did not end after \(sig == SIGKILL ? "SIGKILL" : "SIGINT"): \(p.stderr)")
             let r = try TestSupport.run(Self.binary, ["scan", input, "--out", out, "--threads", "2", "--resume"])
             #expect(r.status == 0, "resume after \(sig == SIGKILL ? "SIGKILL" : "SIGINT") at \(String(format: "%.2f", at)) s: \(r.stderr)")
             Self.compare(reference, try Self.outputs(out), "killed at \(String(format: "%.2f", at)) of \(String(format: "%.2f", seconds)) s")

@@ -28,9 +28,10 @@ import TestSupport
         let dir = TestSupport.temporaryDirectory("slurm")
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = dir.appendingPathComponent("cluster").path
-        // The daemons inherit the script's output: send it to a file, or reading a pipe never ends.
-        let up = try TestSupport.run("/bin/sh", ["-c", "timeout 120 \"$0\" start \"$1\" > \"$1.log\" 2>&1", Self.script, state])
-        defer { _ = try? TestSupport.run("/bin/sh", ["-c", "\"$0\" stop \"$1\" > /dev/null 2>&1", Self.script, state]) }
+        // TestSupport.run closes every other descriptor in the child, so the daemons this
+        // starts (munged among them) hold nothing of the test process's.
+        let up = try TestSupport.run("/bin/sh", ["-c", "\"$0\" start \"$1\" > \"$1.log\" 2>&1", Self.script, state], timeout: 120)
+        defer { _ = try? TestSupport.run(Self.script, ["stop", state], timeout: 60) }
         #expect(up.status == 0, "single-node.sh start: \((try? String(contentsOfFile: state + ".log", encoding: .utf8)) ?? "")")
         guard up.status == 0 else { return }
         let conf = "SLURM_CONF=\(state)/slurm.conf"
@@ -45,13 +46,14 @@ import TestSupport
             exec \(CLITests.binary) scan \(input) --out \(out)/shard-$SLURM_ARRAY_TASK_ID --threads 1
             """.write(toFile: job, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let array = try TestSupport.run("/usr/bin/env", [conf, sbatch, "--parsable", job])
+        let array = try TestSupport.run("/usr/bin/env", [conf, sbatch, "--parsable", job], timeout: 60)
         #expect(array.status == 0, "\(array.stderr)")
         let id = array.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         let shards = (0..<4).map { "\(out)/shard-\($0)" }
-        let merge = try TestSupport.run("/usr/bin/env", [conf, "timeout", "300", sbatch, "--parsable", "--wait", "--dependency=afterok:\(id)",
+        let merge = try TestSupport.run("/usr/bin/env", [conf, sbatch, "--parsable", "--wait", "--dependency=afterok:\(id)",
                                                          "--output=\(out)/merge.log",
-                                                         "--wrap", "\(CLITests.binary) merge \(shards.joined(separator: " ")) --out \(out)/merged"])
+                                                         "--wrap", "\(CLITests.binary) merge \(shards.joined(separator: " ")) --out \(out)/merged"],
+                                     timeout: 300)
         let log = (try? String(contentsOfFile: out + "/merge.log", encoding: .utf8)) ?? ""
         #expect(merge.status == 0, "merge job: \(merge.stderr) \(log)")
         for s in shards {

@@ -60,27 +60,21 @@ public enum TestSupport {
         public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    /// Runs an executable to completion, capturing its output.
-    public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        let out = Pipe()
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("lt-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        p.standardOutput = out
-        p.standardError = errHandle
-        let input = Pipe()
-        p.standardInput = input
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try? input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        try? errHandle.close()
-        let errData = (try? Data(contentsOf: errURL)) ?? Data()
-        return ProcessResult(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+    /// Runs an executable to completion, capturing its output (see `ChildProcess`). One that
+    /// is still running after `timeout` seconds is killed with its process group; its status
+    /// is then -1 and its stderr says so, so the test fails naming the command.
+    public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil,
+                           timeout: TimeInterval = 600) throws -> ProcessResult {
+        let child = try ChildProcess(executable, arguments, stdin: stdin)
+        let status: Int32
+        var note = ""
+        switch child.wait(timeout: timeout) {
+        case .exit(let code): status = code
+        case .signal(let sig): status = 128 + sig
+        case .timedOut(let t):
+            status = -1
+            note = "\nTestSupport: killed after \(Int(t)) s: \(child.command)\n"
+        }
+        return ProcessResult(status: status, stdout: child.stdout, stderr: child.stderr + note)
     }
 }
