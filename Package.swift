@@ -24,13 +24,14 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
         .target(name: "LongtailCore"),
-        .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CDeflate"]),
+        .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CISAL"]),
         .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5", "CZstd"]),
         .target(name: "LongtailCatalog", dependencies: ["LongtailCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", "CDeflate", "TOMLKit"]),
+        .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", "CDeflate", "CISAL", "TOMLKit"]),
         .executableTarget(
             name: "longtail",
             dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Longtail needs on a fresh Debian machine: the C libraries (zstd, lz4,
-# zlib, HDF5, SQLite), pkg-config, GNU time, and a Python venv (.venv) with the independent
+# zlib, libdeflate, ISA-L, HDF5, SQLite), pkg-config, GNU time, and a Python venv (.venv) with the independent
 # implementations the interop tests compare against. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
 need=()
-for pkg in libzstd-dev liblz4-dev zlib1g-dev libdeflate-dev libhdf5-dev libsqlite3-dev hdf5-tools pkg-config zstd time python3-venv; do
+for pkg in libzstd-dev liblz4-dev zlib1g-dev libdeflate-dev libisal-dev libhdf5-dev libsqlite3-dev hdf5-tools pkg-config zstd time python3-venv; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -2,8 +2,9 @@
 import Glibc
 #endif
 import CDeflate
+import CISAL
 
-/// A file's content hash: CRC-32 and Adler-32 of every byte (libdeflate), as 16 hex digits.
+/// A file's content hash: CRC-32 and Adler-32 of every byte (ISA-L, libdeflate), as 16 hex digits.
 /// Segment ids derive from it, so they do not depend on where the file lies or which shard
 /// scanned it.
 public enum ContentHash {
@@ -18,7 +19,7 @@ public enum ContentHash {
         while true {
             let n = fread(buffer, 1, size, f)
             if n == 0 { break }
-            crc = libdeflate_crc32(crc, buffer, n)
+            crc = crc32_gzip_refl(crc, buffer.assumingMemoryBound(to: UInt8.self), UInt64(n))
             adler = libdeflate_adler32(adler, buffer, n)
         }
         guard ferror(f) == 0 else { throw ScanJob.UnreadableFile(path: path) }

@@ -120,18 +120,16 @@ extension ROS2Schema {
         return (.complex("\(package)/\(base)"), array)
     }
 
-    /// Checks every complex type resolves; a bare `Header` without a local definition
-    /// falls back to `std_msgs/Header`.
-    private mutating func resolveReferences(schemaName: String) throws(ROS2SchemaError) {
-        for (key, var def) in definitions {
+    /// Checks every complex type resolves (a bare `Header` was already read as
+    /// `std_msgs/Header` when its field was parsed).
+    private func resolveReferences(schemaName: String) throws(ROS2SchemaError) {
+        for def in definitions.values {
             for i in def.fields.indices {
                 guard case .complex(let ref) = def.fields[i].type else { continue }
                 if definitions[ref] != nil { continue }
                 throw ROS2SchemaError(schema: schemaName, line: 0,
                                       detail: "type '\(ref)' used by field '\(def.fields[i].name)' of \(def.name) is not defined")
             }
-            definitions[key] = def
-            _ = def
         }
     }
 

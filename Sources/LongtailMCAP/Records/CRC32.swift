@@ -1,7 +1,8 @@
-import CDeflate
+import CISAL
 
 /// CRC-32 (ISO-HDLC, the zlib polynomial), the checksum MCAP uses everywhere.
-/// Computed by libdeflate, which selects a carry-less-multiply kernel at run time.
+/// Computed by Intel ISA-L, which selects a carry-less-multiply kernel (AVX-512 where the
+/// CPU has it) at run time.
 public enum CRC32 {
     /// The CRC of `bytes`.
     public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
@@ -11,7 +12,7 @@ public enum CRC32 {
     /// Continues a running CRC with more bytes.
     public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard let p = bytes.baseAddress, bytes.count > 0 else { return crc }
-        return libdeflate_crc32(crc, p, bytes.count)
+        return crc32_gzip_refl(crc, p.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
     }
 
     /// The CRC of an array of bytes.
