@@ -34,7 +34,7 @@ extension ROS2Schema {
         }
         definitions[current.name] = current
         for (k, v) in builtins where definitions[k] == nil { definitions[k] = v }
-        var schema = ROS2Schema(rootName: rootName, definitions: definitions)
+        let schema = ROS2Schema(rootName: rootName, definitions: definitions)
         try schema.resolveReferences(schemaName: name)
         return schema
     }
