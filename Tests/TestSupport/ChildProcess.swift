@@ -22,6 +22,13 @@ public final class ChildProcess {
         case timedOut(TimeInterval)
     }
 
+    /// `posix_spawn` refused to start the command.
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var executable: String
+        public var errno: Int32
+        public var description: String { "cannot start \(executable): \(String(cString: strerror(errno)))" }
+    }
+
     public let pid: pid_t
     public let command: String
     private let outURL: URL
@@ -69,9 +76,7 @@ public final class ChildProcess {
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
-        guard rc == 0 else {
-            throw CocoaError(.fileReadNoPermission, userInfo: [NSLocalizedDescriptionKey: "posix_spawn \(executable): \(String(cString: strerror(rc)))"])
-        }
+        guard rc == 0 else { throw SpawnError(executable: executable, errno: rc) }
         pid = child
     }
 
