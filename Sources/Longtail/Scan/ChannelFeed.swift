@@ -39,8 +39,10 @@ extension MCAPScanner {
         var fast: FastPath?
 
         /// Splits `signals` into the two paths, once the feed is complete; `names` are the
-        /// scalar column names the extractor was compiled with.
-        func seal(plan: CDRPlan, names: [String], stampNames: (String, String)?) {
+        /// scalar column names the extractor was compiled with, `place` says where each
+        /// signal goes in the resampler.
+        func seal(plan: CDRPlan, names: [String], stampNames: (String, String)?,
+                  place: (Int) -> (queue: Int, column: Int, unwraps: Bool)) {
             for (signal, cols, c) in signals {
                 if c.isIdentity { direct.append((Int32(signal), Int32(cols[0]))) } else { combined.append((signal, cols, c)) }
             }
@@ -48,12 +50,20 @@ extension MCAPScanner {
             guard actors == nil, !wanted.isEmpty, let reader = CDRFieldReader(plan: plan, fields: wanted) else { return }
             let at = Dictionary(uniqueKeysWithValues: wanted.enumerated().map { ($1, $0) })
             var direct: [(Int32, Int32)] = [], combined: [(Int, [Int], Combiner)] = []
+            var rows: [FastPath.Row] = []
             for (signal, cols, c) in signals {
                 let idx = cols.map { at[names[$0]]! }
-                if c.isIdentity { direct.append((Int32(signal), Int32(idx[0]))) } else { combined.append((signal, idx, c)) }
+                let p = place(signal)
+                if p.unwraps {   // unwrapping keeps per-sample state: one sample at a time
+                    if c.isIdentity { direct.append((Int32(signal), Int32(idx[0]))) } else { combined.append((signal, idx, c)) }
+                    continue
+                }
+                let r = rows.firstIndex { $0.queue == p.queue } ?? { rows.append(FastPath.Row(queue: p.queue)); return rows.count - 1 }()
+                rows[r].mask |= 1 << UInt64(p.column)
+                if c.isIdentity { rows[r].direct.append((Int32(p.column), Int32(idx[0]))) } else { rows[r].combined.append((p.column, idx, c)) }
             }
             let stampAt = stampNames.flatMap { s, n in stamp != nil ? (at[s]!, at[n]!) : nil }
-            fast = FastPath(reader: reader, count: wanted.count, stamp: stampAt, direct: direct, combined: combined)
+            fast = FastPath(reader: reader, count: wanted.count, stamp: stampAt, rows: rows, direct: direct, combined: combined)
         }
         var actors: ActorColumns?
         init(_ x: CDRColumnExtractor) {
@@ -68,18 +78,43 @@ extension MCAPScanner {
     /// straight into the resampler. Everything it touches per message is a constant of
     /// this object, so the hot loop retains nothing.
     final class FastPath {
+        /// The signals of one resampler queue that this topic fills: one row per message.
+        struct Row {
+            let queue: Int
+            var mask: UInt64 = 0
+            /// (column in the queue, value read) for values taken as they are.
+            var direct: [(Int32, Int32)] = []
+            /// (column in the queue, values read, arithmetic).
+            var combined: [(Int, [Int], Combiner)] = []
+            init(queue: Int) { self.queue = queue }
+        }
+
         let reader: CDRFieldReader
         let values: UnsafeMutablePointer<Double>
         let stamp: (Int, Int)?
+        let rows: [Row]
+        /// The rows' queues, masks and identity columns as fixed buffers: walking Swift
+        /// arrays of a class per message would retain and release each of them.
+        private let heads: UnsafeMutableBufferPointer<(queue: Int, mask: UInt64, directEnd: Int, combined: Bool)>
+        private let rowDirect: UnsafeMutableBufferPointer<(column: Int, value: Int)>
+        /// Signals of queues that unwrap angles, added one sample at a time: (signal, value).
         let direct: [(Int32, Int32)]
         let combined: [(Int, [Int], Combiner)]
 
-        init(reader: CDRFieldReader, count: Int, stamp: (Int, Int)?, direct: [(Int32, Int32)], combined: [(Int, [Int], Combiner)]) {
-            self.reader = reader; self.stamp = stamp; self.direct = direct; self.combined = combined
+        init(reader: CDRFieldReader, count: Int, stamp: (Int, Int)?, rows: [Row], direct: [(Int32, Int32)],
+             combined: [(Int, [Int], Combiner)]) {
+            self.reader = reader; self.stamp = stamp; self.rows = rows; self.direct = direct; self.combined = combined
             values = .allocate(capacity: max(1, count))
+            heads = .allocate(capacity: rows.count)
+            rowDirect = .allocate(capacity: rows.reduce(0) { $0 + $1.direct.count })
+            var end = 0
+            for (k, r) in rows.enumerated() {
+                for (c, i) in r.direct { rowDirect[end] = (Int(c), Int(i)); end += 1 }
+                heads[k] = (r.queue, r.mask, end, !r.combined.isEmpty)
+            }
         }
 
-        deinit { values.deallocate() }
+        deinit { values.deallocate(); heads.deallocate(); rowDirect.deallocate() }
 
         /// Reads one payload and hands its samples to `engine`.
         @inline(__always)
@@ -91,6 +126,17 @@ extension MCAPScanner {
             }
             var t = Int64(logTime)
             if let (s, n) = stamp { t = Int64(values[s]) * 1_000_000_000 + Int64(values[n]) }
+            let resampler = engine.resampler
+            var from = 0
+            for k in 0..<heads.count {
+                let h = heads[k]
+                defer { from = h.directEnd }
+                guard let row = resampler.row(h.queue, t, columns: h.mask) else { continue }
+                for j in from..<h.directEnd { row[rowDirect[j].column] = Float(values[rowDirect[j].value]) }
+                if h.combined {
+                    for (c, idx, combiner) in rows[k].combined { row[c] = Float(combiner.value { values[idx[$0]] }) }
+                }
+            }
             for (signal, i) in direct { engine.add(signal: Int(signal), t, values[Int(i)]) }
             for (signal, idx, combiner) in combined { engine.add(signal: signal, t, combiner.value { values[idx[$0]] }) }
             return .sampled(t)

@@ -104,7 +104,8 @@ struct MCAPScanner {
                 }
             }
             let stampField = wanted.compactMap(\.element.stamp).first
-            feed.seal(plan: plan, names: x.scalarNames, stampNames: stampField.map { ($0 + ".sec", $0 + ".nanosec") })
+            feed.seal(plan: plan, names: x.scalarNames, stampNames: stampField.map { ($0 + ".sec", $0 + ".nanosec") },
+                      place: engine.resampler.place(of:))
             if !feed.signals.isEmpty || feed.actors != nil {
                 keep.append(feed)
                 feeds[Int(c.id)] = FeedSlot(feed: feed)

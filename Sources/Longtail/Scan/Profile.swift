@@ -112,6 +112,11 @@ public final class Combiner {
     let mode: Mode
     let weights: [Double]
     let map: [String: Double]?
+    /// The map's integer keys in `denseBase ..< denseBase + dense.count` as a table (NaN
+    /// where unmapped): enumerations are small integers, and a table lookup per sample
+    /// replaces formatting the value as text and hashing it.
+    private let dense: [Double]
+    private let denseBase: Int
     let scale: Double, offset: Double
     /// One input, passed through unchanged.
     public var isIdentity: Bool { mode == .single && map == nil && scale == 1 && offset == 0 }
@@ -120,6 +125,15 @@ public final class Combiner {
         mode = s.transform == "yaw" ? .yaw : (s.weights != nil ? .weighted : .single)
         weights = s.weights ?? []
         map = s.map
+        let ints = (s.map ?? [:]).compactMap { k, v in Int(k).flatMap { String($0) == k ? ($0, v) : nil } }
+        let lo = ints.map(\.0).min() ?? 0, hi = ints.map(\.0).max() ?? -1
+        if hi >= lo && hi - lo < 4096 {
+            var table = [Double](repeating: .nan, count: hi - lo + 1)
+            for (k, v) in ints { table[k - lo] = v }
+            dense = table; denseBase = lo
+        } else {
+            dense = []; denseBase = 0
+        }
         scale = s.scale ?? 1
         offset = s.offset ?? 0
     }
@@ -137,7 +151,11 @@ public final class Combiner {
             let x = raw(0), y = raw(1), z = raw(2), w = raw(3)
             v = atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
         }
-        if let map { v = map[SignalSpec.key(v)] ?? .nan }
+        if let map {
+            // Integral values inside the table's range; anything else by its text key.
+            let i = v.isFinite && abs(v) < 1e15 && v == v.rounded() ? Int(v) - denseBase : -1
+            v = i >= 0 && i < dense.count ? dense[i] : map[SignalSpec.key(v)] ?? .nan
+        }
         return v * scale + offset
     }
 }

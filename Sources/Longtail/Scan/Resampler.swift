@@ -12,78 +12,164 @@ public struct SignalGap: Sendable, Equatable {
     public var endNs: Int64
 }
 
-/// The samples of one canonical signal waiting to be resampled, in growable buffers that
-/// the owning `Resampler` frees (`release()`): appends and lookups touch no Swift array.
+/// The samples of canonical signals that arrive together (one topic, one stamp, one kind:
+/// the IMU's three axes, the weather message's seven fields) waiting to be resampled: one
+/// time per row and one value per signal, so the time search and the interpolation weight
+/// of a tick are computed once for all of them. Growable buffers that the owning
+/// `Resampler` frees (`release()`): appends and lookups touch no Swift array.
+///
+/// A row is the samples of one message: a value whose column is still empty in the newest
+/// row with the same time joins that row; anything else starts a row, its other columns
+/// NaN (missing at that time). Samples fed one signal at a time (HDF5 columns) must
+/// therefore each have a queue of their own.
 struct SignalQueue {
-    let name: String
+    /// The signals' names, and their columns in the `Resampler`'s block, in column order.
+    let names: [String]
+    let signals: [Int]
+    let width: Int
     let isState: Bool
     let maxGapNs: Int64
-    let unwrap: Bool
+    /// Whether any column unwraps angles (skips that work per sample when none does).
+    let anyUnwrap: Bool
     private(set) var times: UnsafeMutablePointer<Int64>
+    /// Row-major: sample `r` of column `c` at `values[r * width + c]`.
     private(set) var values: UnsafeMutablePointer<Float>
     private(set) var count = 0
     private var capacity = 1024
     var head = 0
-    var gaps: [SignalGap] = []
+    /// Gaps between rows, as (start, end) times: every signal of the queue has them.
+    var gapTimes: [(Int64, Int64)] = []
     var lastTime: Int64?
-    var lastRaw: Double = .nan
-    var turns: Double = 0
-    var outOfOrder = 0
+    /// Columns already written in the newest row.
+    private var rowMask: UInt64 = 0
+    /// Per column: unwrap or not, the previous raw value and the turns added (for `unwrap`),
+    /// and the late samples dropped; in one allocation, freed by `release()`.
+    private let columnState: UnsafeMutablePointer<(unwrap: Bool, lastRaw: Double, turns: Double, late: Int)>
 
-    init(_ spec: SignalSpec) {
-        name = spec.name
-        isState = spec.isState
-        maxGapNs = Int64(((spec.maxGapS ?? (spec.isState ? 2.5 : 0.2)) * 1e9).rounded())
-        unwrap = spec.unwrap ?? false
+    init(_ specs: [SignalSpec], signals: [Int]) {
+        precondition(!specs.isEmpty && specs.count <= 64, "1–64 signals per queue")
+        names = specs.map(\.name)
+        self.signals = signals
+        width = specs.count
+        isState = specs[0].isState
+        maxGapNs = Int64(((specs[0].maxGapS ?? (specs[0].isState ? 2.5 : 0.2)) * 1e9).rounded())
+        anyUnwrap = specs.contains { $0.unwrap ?? false }
+        columnState = .allocate(capacity: width)
+        for (c, spec) in specs.enumerated() { (columnState + c).initialize(to: (spec.unwrap ?? false, .nan, 0, 0)) }
         times = .allocate(capacity: capacity)
-        values = .allocate(capacity: capacity)
+        values = .allocate(capacity: capacity * width)
     }
 
     /// Frees the buffers (the queue is unusable afterwards).
-    func release() { times.deallocate(); values.deallocate() }
+    func release() { times.deallocate(); values.deallocate(); columnState.deallocate() }
+
+    /// Late samples dropped from column `c`.
+    func outOfOrder(_ c: Int) -> Int { columnState[c].late }
 
     /// The first sample's time, before any has been consumed.
     var firstTime: Int64? { count > 0 ? times[0] : nil }
 
     private mutating func grow() {
         let c = capacity * 2
-        let t = UnsafeMutablePointer<Int64>.allocate(capacity: c), v = UnsafeMutablePointer<Float>.allocate(capacity: c)
-        t.update(from: times, count: count); v.update(from: values, count: count)
+        let t = UnsafeMutablePointer<Int64>.allocate(capacity: c), v = UnsafeMutablePointer<Float>.allocate(capacity: c * width)
+        t.update(from: times, count: count); v.update(from: values, count: count * width)
         times.deallocate(); values.deallocate()
         times = t; values = v; capacity = c
     }
 
-    mutating func add(_ t: Int64, _ raw: Double) {
+    /// Adds the sample of column `column` at time `t`.
+    @inline(__always)
+    mutating func add(_ column: Int, _ t: Int64, _ raw: Double) {
         var v = raw
-        if unwrap && !raw.isNaN {
-            if !lastRaw.isNaN {
-                let d = raw - lastRaw
-                if d > Double.pi { turns -= 2 * Double.pi } else if d < -Double.pi { turns += 2 * Double.pi }
+        if anyUnwrap && columnState[column].unwrap && !raw.isNaN {
+            let st = columnState + column
+            if !st.pointee.lastRaw.isNaN {
+                let d = raw - st.pointee.lastRaw
+                if d > Double.pi { st.pointee.turns -= 2 * Double.pi } else if d < -Double.pi { st.pointee.turns += 2 * Double.pi }
             }
-            lastRaw = raw
-            v = raw + turns
+            st.pointee.lastRaw = raw
+            v = raw + st.pointee.turns
         }
+        let bit: UInt64 = 1 << UInt64(column)
+        if count > 0 && rowMask & bit == 0 && times[count - 1] == t {   // the rest of this message
+            values[(count - 1) * width + column] = Float(v)
+            rowMask |= bit
+            return
+        }
+        startRow(t, columns: bit)?[column] = Float(v)
+    }
+
+    /// Starts the row of one message at `t` carrying the columns in `mask` (the others are
+    /// NaN) and returns it for the caller to fill; nil when `t` is late (counted for each
+    /// of those columns). Queues with `unwrap` columns take samples through `add` only.
+    @inline(__always)
+    mutating func startRow(_ t: Int64, columns mask: UInt64) -> UnsafeMutablePointer<Float>? {
         if let last = lastTime {
-            if t < last { outOfOrder += 1; return }     // late sample: the clock has moved on
-            if t - last > maxGapNs { gaps.append(SignalGap(signal: name, startNs: last, endNs: t)) }
+            if t < last {   // late sample: the clock has moved on
+                for c in 0..<width where mask & (1 << UInt64(c)) != 0 { columnState[c].late += 1 }
+                return nil
+            }
+            if t - last > maxGapNs { gapTimes.append((last, t)) }
         }
         lastTime = t
         if count == capacity { grow() }
-        times[count] = t; values[count] = Float(v)
+        times[count] = t
+        let row = values + count * width
+        if width > 1 && mask != (UInt64.max >> UInt64(64 - width)) { row.update(repeating: .nan, count: width) }
+        rowMask = mask
         count += 1
+        return row
     }
 
-    /// The values at `n` ticks `first`, `first + step`, …: linear between the neighbouring
-    /// samples (previous sample for states); NaN inside a gap, before the first sample or
-    /// after the last one. The queue's state stays in locals for the whole run.
-    mutating func fill(_ out: UnsafeMutablePointer<Float>, count n: Int, from first: Int64, step: Int64) {
+    /// Writes the values at `n` ticks `first`, `first + step`, … into `block`, signal `s`'s
+    /// column at `block + s * stride`: linear between the neighbouring samples (previous
+    /// sample for states); NaN inside a gap, before the first sample or after the last one.
+    /// The queue's state stays in locals for the whole run.
+    mutating func fill(_ block: UnsafeMutablePointer<Float>, stride: Int, count n: Int, from first: Int64, step: Int64) {
         if head > 4096 {
             memmove(times, times + head, (count - head) * MemoryLayout<Int64>.stride)
-            memmove(values, values + head, (count - head) * MemoryLayout<Float>.stride)
+            memmove(values, values + head * width, (count - head) * width * MemoryLayout<Float>.stride)
             count -= head; head = 0
         }
         var h = head
-        let c = count, tp = times, vp = values, gap = maxGapNs
+        let c = count, tp = times, vp = values, gap = maxGapNs, w = width
+        if w == 1 {
+            fillColumn(block + signals[0] * stride, n, first, step, &h, c, tp, vp, gap)
+            head = h
+            return
+        }
+        if isState {
+            for k in 0..<n {
+                let t = first + Int64(k) * step
+                while h + 1 < c && tp[h + 1] <= t { h += 1 }
+                let ok = h < c && tp[h] <= t && t - tp[h] <= gap
+                for j in 0..<w { block[signals[j] * stride + k] = ok ? vp[h * w + j] : .nan }
+            }
+        } else {
+            for k in 0..<n {
+                let t = first + Int64(k) * step
+                while h + 1 < c && tp[h + 1] <= t { h += 1 }
+                if h < c && tp[h] == t {
+                    for j in 0..<w { block[signals[j] * stride + k] = vp[h * w + j] }
+                    continue
+                }
+                guard h < c, tp[h] <= t, h + 1 < c, tp[h + 1] - tp[h] <= gap else {
+                    for j in 0..<w { block[signals[j] * stride + k] = .nan }
+                    continue
+                }
+                let t0 = tp[h], t1 = tp[h + 1]
+                let f = Float(Double(t - t0) / Double(t1 - t0))
+                let a = vp + h * w, b = a + w
+                for j in 0..<w { block[signals[j] * stride + k] = a[j] + (b[j] - a[j]) * f }
+            }
+        }
+        head = h
+    }
+
+    /// `fill` for a queue of one signal.
+    @inline(__always)
+    private func fillColumn(_ out: UnsafeMutablePointer<Float>, _ n: Int, _ first: Int64, _ step: Int64, _ h: inout Int,
+                            _ c: Int, _ tp: UnsafeMutablePointer<Int64>, _ vp: UnsafeMutablePointer<Float>, _ gap: Int64) {
         if isState {
             for k in 0..<n {
                 let t = first + Int64(k) * step
@@ -104,15 +190,18 @@ struct SignalQueue {
                 out[k] = vp[h] + (vp[h + 1] - vp[h]) * w
             }
         }
-        head = h
     }
 }
 
 /// Puts every signal of a source onto one clock: ticks every `dt` from the earliest sample,
 /// emitted once all samples up to the tick can have arrived (`watermark`).
 final class Resampler {
-    /// One queue per signal, in a fixed allocation (no run-time exclusivity checks per sample).
+    /// One queue per group of signals that arrive together, in a fixed allocation (no
+    /// run-time exclusivity checks per sample).
     private let queues: UnsafeMutableBufferPointer<SignalQueue>
+    /// Per signal: its queue and its column there.
+    private let route: UnsafeMutablePointer<(queue: Int32, column: Int32)>
+    private let signalNames: [String]
     let stepNs: Int64
     private(set) var t0: Int64?
     private(set) var nextTick: Int64 = 0
@@ -129,8 +218,14 @@ final class Resampler {
     init(signals: [SignalSpec], rateHz: Double, lagSeconds: Double = 1) {
         latestStorage.initialize(to: .min)
         block = .allocate(capacity: max(1, signals.count) * Self.blockTicks)
-        queues = .allocate(capacity: signals.count)
-        _ = queues.initialize(from: signals.map(SignalQueue.init))
+        let groups = Self.groups(signals)
+        queues = .allocate(capacity: groups.count)
+        _ = queues.initialize(from: groups.map { g in SignalQueue(g.map { signals[$0] }, signals: g) })
+        route = .allocate(capacity: max(1, signals.count))
+        for (q, g) in groups.enumerated() {
+            for (c, s) in g.enumerated() { (route + s).initialize(to: (Int32(q), Int32(c))) }
+        }
+        signalNames = signals.map(\.name)
         stepNs = Int64((1e9 / rateHz).rounded())
         lagNs = Int64(lagSeconds * 1e9)
     }
@@ -139,15 +234,49 @@ final class Resampler {
         for q in queues { q.release() }
         queues.baseAddress?.deinitialize(count: queues.count)
         queues.deallocate()
+        route.deallocate()
         latestStorage.deallocate()
         block.deallocate()
     }
 
-    var queueList: [SignalQueue] { Array(queues) }
+    /// Signals that share a queue: those of one MCAP topic (no wildcard) with the same stamp
+    /// field, kind and gap, which every message of the topic carries together. HDF5 columns
+    /// arrive one signal at a time, so each keeps a queue of its own.
+    static func groups(_ signals: [SignalSpec]) -> [[Int]] {
+        var groups: [[Int]] = []
+        var byKey: [String: Int] = [:]
+        for (i, s) in signals.enumerated() {
+            guard let topic = s.topic, !topic.contains("*"), s.dataset == nil else { groups.append([i]); continue }
+            let key = [topic, s.stamp ?? "", s.isState ? "state" : "continuous", "\(s.maxGapS ?? -1)"].joined(separator: "\u{0}")
+            if let g = byKey[key], groups[g].count < 64 { groups[g].append(i) } else { byKey[key] = groups.count; groups.append([i]) }
+        }
+        return groups
+    }
+
+    /// Each signal's late samples (arrived before the newest time of its queue), by name.
+    var outOfOrder: [(signal: String, count: Int)] {
+        (0..<signalNames.count).map { s in (signalNames[s], queues[Int(route[s].queue)].outOfOrder(Int(route[s].column))) }
+    }
 
     func add(_ signal: Int, _ t: Int64, _ v: Double) {
-        queues[signal].add(t, v)
+        let r = route[signal]
+        queues[Int(r.queue)].add(Int(r.column), t, v)
         if t > latestStorage.pointee { latestStorage.pointee = t }
+    }
+
+    /// Signal `signal`'s queue and column there, and whether that queue unwraps angles
+    /// (then its samples must come through `add`).
+    func place(of signal: Int) -> (queue: Int, column: Int, unwraps: Bool) {
+        let r = route[signal]
+        return (Int(r.queue), Int(r.column), queues[Int(r.queue)].anyUnwrap)
+    }
+
+    /// Starts a row of queue `queue` at `t` for one message carrying the columns in `mask`
+    /// (`SignalQueue.startRow`): the caller writes those columns' values into it.
+    @inline(__always)
+    func row(_ queue: Int, _ t: Int64, columns mask: UInt64) -> UnsafeMutablePointer<Float>? {
+        if t > latestStorage.pointee { latestStorage.pointee = t }
+        return queues[queue].startRow(t, columns: mask)
     }
 
     /// Ticks per block handed to `drain`'s body.
@@ -173,8 +302,8 @@ final class Resampler {
         var done = 0
         while done < remaining {
             let n = min(b, remaining - done)
-            for s in 0..<q.count { q[s].fill(block + s * b, count: n, from: start + Int64(count) * step, step: step) }
-            body(start + Int64(count) * step, n, UnsafeBufferPointer(start: block, count: q.count * b))
+            for s in 0..<q.count { q[s].fill(block, stride: b, count: n, from: start + Int64(count) * step, step: step) }
+            body(start + Int64(count) * step, n, UnsafeBufferPointer(start: block, count: signalNames.count * b))
             count += n
             done += n
         }
@@ -182,5 +311,10 @@ final class Resampler {
         nextTick = start + Int64(count) * step
     }
 
-    var gaps: [SignalGap] { queues.flatMap(\.gaps) }
+    /// Every signal's gaps, in signal order.
+    var gaps: [SignalGap] {
+        (0..<signalNames.count).flatMap { s in
+            queues[Int(route[s].queue)].gapTimes.map { SignalGap(signal: signalNames[s], startNs: $0.0, endNs: $0.1) }
+        }
+    }
 }

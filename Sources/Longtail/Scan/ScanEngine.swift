@@ -94,8 +94,8 @@ final class ScanEngine {
         if let first = resampler.t0, let last = scan.segments.last?.endNs {
             scan.clips = EventClip.clips(for: scan.events, source: source, padSeconds: profile.clipPadSeconds, firstNs: first, lastNs: last)
         }
-        for q in resampler.queueList where q.outOfOrder > 0 {
-            scan.warnings.append("\(q.name): \(q.outOfOrder) samples arrived out of time order and were dropped")
+        for (name, late) in resampler.outOfOrder where late > 0 {
+            scan.warnings.append("\(name): \(late) samples arrived out of time order and were dropped")
         }
         state.pointee = s
     }

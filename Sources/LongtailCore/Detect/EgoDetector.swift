@@ -1,49 +1,78 @@
-/// A fixed-length ring of recent samples with a running sum of its non-NaN values.
+/// The samples of every ring and delay line of one detector, in one allocation: a tick's
+/// nine pushes touch this buffer through one pointer, with no array bounds or uniqueness
+/// check per push. Copy on write: `EgoDetector.filter` clones it when a copy shares it.
+final class RingStore: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+    let count: Int
+    init(count: Int) {
+        self.count = Swift.max(1, count)
+        base = .allocate(capacity: self.count)
+        base.initialize(repeating: .nan, count: self.count)
+    }
+    func clone() -> RingStore {
+        let c = RingStore(count: count)
+        c.base.update(from: base, count: count)
+        return c
+    }
+    deinit { base.deallocate() }
+}
+
+/// A fixed-length ring of recent samples with a running sum of its non-NaN values. Its
+/// samples live in a `RingStore` at `offset`; every access passes the store's base.
 struct Ring {
-    private var values: [Double]
+    private let offset: Int
+    let capacity: Int
     private var next = 0
     private(set) var filled = 0
     private var sum = 0.0
     private var present = 0
+    /// 1 / `present`: a multiplication per mean instead of a division (the count rarely changes).
+    private var inverse = Double.nan
     private var laps = 0
-    init(_ n: Int) { values = [Double](repeating: .nan, count: Swift.max(1, n)) }
-    var capacity: Int { values.count }
-    mutating func push(_ v: Double) {
+    /// Takes `n` slots of the store from `end`, and moves `end` past them.
+    init(_ n: Int, at end: inout Int) { offset = end; capacity = Swift.max(1, n); end += capacity }
+    @inline(__always) mutating func push(_ v: Double, _ base: UnsafeMutablePointer<Double>) {
+        let values = base + offset
         let old = values[next]
-        if !old.isNaN { sum -= old; present -= 1 }
-        if !v.isNaN { sum += v; present += 1 }
+        var n = present
+        if !old.isNaN { sum -= old; n -= 1 }
+        if !v.isNaN { sum += v; n += 1 }
+        if n != present { present = n; inverse = n == 0 ? .nan : 1 / Double(n) }
         values[next] = v
-        next = next + 1 == values.count ? 0 : next + 1
-        filled = Swift.min(filled + 1, values.count)
+        next = next + 1 == capacity ? 0 : next + 1
+        if filled < capacity { filled += 1 }
         if next == 0 {   // every 64 laps, re-add from scratch: no drift from rounding
             laps &+= 1
-            if laps & 63 == 0 { resum() }
+            if laps & 63 == 0 { resum(values) }
         }
     }
-    private mutating func resum() {
+    private mutating func resum(_ values: UnsafeMutablePointer<Double>) {
         sum = 0; present = 0
-        for v in values where !v.isNaN { sum += v; present += 1 }
+        for i in 0..<capacity where !values[i].isNaN { sum += values[i]; present += 1 }
+        inverse = present == 0 ? .nan : 1 / Double(present)
     }
-    /// The value `k` samples ago (0 = newest).
-    func ago(_ k: Int) -> Double { let i = next - 1 - k; return values[i < 0 ? i + values.count : i] }
     /// Mean of the non-NaN values held; NaN when none.
-    var mean: Double { present == 0 ? .nan : sum / Double(present) }
+    var mean: Double { sum * inverse }
 }
 
-/// The last `n` samples, for looking back a fixed number of ticks (no running sums).
+/// The last `n` samples, for looking back a fixed number of ticks (no running sums); held
+/// in a `RingStore` like `Ring`.
 struct DelayLine {
-    private var values: [Double]
+    private let offset: Int
+    let capacity: Int
     private var next = 0
     private(set) var filled = 0
-    init(_ n: Int) { values = [Double](repeating: .nan, count: Swift.max(1, n)) }
-    var capacity: Int { values.count }
-    mutating func push(_ v: Double) {
-        values[next] = v
-        next = next + 1 == values.count ? 0 : next + 1
-        if filled < values.count { filled += 1 }
+    init(_ n: Int, at end: inout Int) { offset = end; capacity = Swift.max(1, n); end += capacity }
+    @inline(__always) mutating func push(_ v: Double, _ base: UnsafeMutablePointer<Double>) {
+        base[offset + next] = v
+        next = next + 1 == capacity ? 0 : next + 1
+        if filled < capacity { filled += 1 }
     }
     /// The value `k` samples ago (0 = newest).
-    func ago(_ k: Int) -> Double { let i = next - 1 - k; return values[i < 0 ? i + values.count : i] }
+    @inline(__always) func ago(_ k: Int, _ base: UnsafeMutablePointer<Double>) -> Double {
+        let i = next - 1 - k
+        return base[offset + (i < 0 ? i + capacity : i)]
+    }
 }
 
 /// Ego maneuvers from speed, IMU accelerations, yaw rate and autonomy state: hard brake,
@@ -63,6 +92,9 @@ struct EgoDetector {
     private var hardBrake, harshAccel, lateral, jerk, yawPositive, yawNegative: RunTracker
     private var ax, ay, axSmooth, axWide, turn: Ring
     private var speed, axWideHistory, turnHistory, lateralJerks: DelayLine
+    private var store: RingStore
+    /// Reciprocals of the finite differences' fixed spans (1/s): multiplications, not divisions.
+    private let perLag: Double, perWide: Double, perSpan: Double
     private var biasX = (sum: 0.0, n: 0.0), biasY = (sum: 0.0, n: 0.0)
     private let span: Int, lag: Int, wide: Int
     /// Filter delays (s): the 0.1 s average, and the jerk window.
@@ -89,36 +121,42 @@ struct EgoDetector {
         span = Swift.max(1, Int((0.1 / dt).rounded()))
         lag = Swift.max(1, Int((0.5 / dt).rounded()))
         wide = Swift.max(1, Int((th["high_jerk.window_s"] / dt).rounded()))
-        ax = Ring(span + 1); ay = Ring(span + 1)
-        axSmooth = Ring(lag + 1); speed = DelayLine(lag + 1)
-        axWide = Ring(wide); axWideHistory = DelayLine(wide + 1)
-        turn = Ring(span + 1); turnHistory = DelayLine(span + 1); lateralJerks = DelayLine(Swift.max(1, wide - span) + 1)
+        var end = 0
+        ax = Ring(span + 1, at: &end); ay = Ring(span + 1, at: &end)
+        axSmooth = Ring(lag + 1, at: &end); speed = DelayLine(lag + 1, at: &end)
+        axWide = Ring(wide, at: &end); axWideHistory = DelayLine(wide + 1, at: &end)
+        turn = Ring(span + 1, at: &end); turnHistory = DelayLine(span + 1, at: &end)
+        lateralJerks = DelayLine(Swift.max(1, wide - span) + 1, at: &end)
+        store = RingStore(count: end)
+        perLag = 1 / (Double(lag) * dt); perWide = 1 / (Double(wide) * dt); perSpan = 1 / (Double(span) * dt)
         accelDelay = Double(span) * dt / 2
         jerkDelay = Double(wide) * dt
     }
 
     /// Bias-corrected, smoothed accelerations and jerks at this tick.
     private mutating func filter(_ f: DrivingFrame) -> (ax: Double, ay: Double, jx: Double, jy: Double) {
-        ax.push(Double(f.accelX)); ay.push(Double(f.accelY)); speed.push(Double(f.speed))
+        if !isKnownUniquelyReferenced(&store) { store = store.clone() }
+        let p = store.base
+        ax.push(Double(f.accelX), p); ay.push(Double(f.accelY), p); speed.push(Double(f.speed), p)
         let sx = ax.mean, sy = ay.mean
-        axSmooth.push(sx)
+        axSmooth.push(sx, p)
         let v = Double(f.speed), r = Double(f.yawRate)
         // Bias: compare the mean acceleration over the last 0.5 s with the speed change.
         if speed.filled > lag {
-            let dv = (speed.ago(0) - speed.ago(lag)) / (Double(lag) * dt)
+            let dv = (speed.ago(0, p) - speed.ago(lag, p)) * perLag
             let m = axSmooth.mean
             if dv.isFinite && m.isFinite { biasX.sum += m - dv; biasX.n += 1 }
         }
         if sy.isFinite && v.isFinite && r.isFinite { biasY.sum += sy - v * r; biasY.n += 1 }
         let bx = biasX.n > 0 ? biasX.sum / biasX.n : 0, by = biasY.n > 0 ? biasY.sum / biasY.n : 0
-        axWide.push(Double(f.accelX))
-        axWideHistory.push(axWide.mean)
-        let jx = axWideHistory.filled > wide ? (axWideHistory.ago(0) - axWideHistory.ago(wide)) / (Double(wide) * dt) : .nan
-        turn.push(v * r)
-        turnHistory.push(turn.mean)
-        lateralJerks.push(turnHistory.filled > span ? (turnHistory.ago(0) - turnHistory.ago(span)) / (Double(span) * dt) : .nan)
+        axWide.push(Double(f.accelX), p)
+        axWideHistory.push(axWide.mean, p)
+        let jx = axWideHistory.filled > wide ? (axWideHistory.ago(0, p) - axWideHistory.ago(wide, p)) * perWide : .nan
+        turn.push(v * r, p)
+        turnHistory.push(turn.mean, p)
+        lateralJerks.push(turnHistory.filled > span ? (turnHistory.ago(0, p) - turnHistory.ago(span, p)) * perSpan : .nan, p)
         // Delay the lateral jerk to line up with the longitudinal one.
-        let jy = lateralJerks.filled == lateralJerks.capacity ? lateralJerks.ago(lateralJerks.capacity - 1) : .nan
+        let jy = lateralJerks.filled == lateralJerks.capacity ? lateralJerks.ago(lateralJerks.capacity - 1, p) : .nan
         return (sx - bx, sy - by, jx, jy)
     }
 
