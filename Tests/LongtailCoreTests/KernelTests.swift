@@ -43,6 +43,28 @@ import Testing
         }
     }
 
+    /// Windows as the segment builder computes them: sums of hop-long blocks merged.
+    @Test(arguments: [false, true])
+    func mergedBlockSumsMatchTheScalarReference(special: Bool) {
+        var rng = Rng(s: special ? 13 : 17)
+        for n in 0...600 {
+            let x = Self.input(n, &rng, special: special)
+            let cuts = [0, n / 3, n / 2, n].sorted()
+            x.withUnsafeBufferPointer { b in
+                var merged = StatsAccumulator()
+                for k in 0..<3 { merged.merge(Kernels.accumulate(UnsafeBufferPointer(rebasing: b[cuts[k]..<cuts[k + 1]]))) }
+                let fast = merged.stats, slow = Kernels.Scalar.stats(b)
+                let scale = fast.energy.isFinite ? fast.energy.squareRoot() : 1
+                let ok = fast.count == slow.count && fast.missing == slow.missing
+                    && (fast.min == slow.min || (fast.min.isNaN && slow.min.isNaN))
+                    && (fast.max == slow.max || (fast.max.isNaN && slow.max.isNaN))
+                    && Self.close(fast.mean, slow.mean, scale: scale) && Self.close(fast.std, slow.std, scale: scale)
+                    && Self.close(fast.energy, slow.energy, scale: scale)
+                #expect(ok, "n=\(n) special=\(special): \(fast) vs \(slow)")
+            }
+        }
+    }
+
     @Test func differencesRunsCrossingsMatch() {
         var rng = Rng(s: 3)
         for n in 0...1000 {

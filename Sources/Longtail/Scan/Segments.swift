@@ -90,6 +90,9 @@ struct SegmentBuilder {
     private var ticks = 0
     private var nextWindow = 0
     private var scratch: [Float] = []
+    /// Per channel: the sums of hop-long blocks (by block index) that later windows still
+    /// cover. Windows overlap (10 s every 5 s): each block's sums are computed once.
+    private var blocks: [[(block: Int, sums: StatsAccumulator)]]
     private(set) var segments: [SegmentRecord] = []
 
     init(source: String, channels: [String], features: [FeatureSpec], windowSeconds: Double, hopSeconds: Double, rateHz: Double) {
@@ -101,6 +104,7 @@ struct SegmentBuilder {
         hop = max(1, Int((hopSeconds * rateHz).rounded()))
         stepNs = Int64((1e9 / rateHz).rounded())
         columns = channels.map { _ in [] }
+        blocks = channels.map { _ in [] }
     }
 
     /// Adds `count` ticks starting at `t`: channel `c`'s values are `column(c)` (nil: missing).
@@ -136,7 +140,7 @@ struct SegmentBuilder {
                 let x = UnsafeBufferPointer(rebasing: all[(start - firstTick)..<(end - firstTick)])
                 switch f.stat {
                 case .min, .max, .mean, .std, .range:
-                    if statsOf != c { stats = Kernels.stats(x); statsOf = c }
+                    if statsOf != c { stats = windowStats(c, all, start, end); statsOf = c }
                     return Self.value(f.stat, stats)
                 default:
                     return Self.compute(f.stat, x, &scratch)
@@ -146,12 +150,31 @@ struct SegmentBuilder {
         segments.append(SegmentRecord(source: source, index: nextWindow, startNs: t0 + Int64(start) * stepNs,
                                       endNs: t0 + Int64(end) * stepNs, features: values))
         nextWindow += 1
-        // Drop ticks no later window needs.
+        // Drop ticks and block sums no later window needs.
         let keepFrom = nextWindow * hop
+        for c in blocks.indices where !blocks[c].isEmpty { blocks[c].removeAll { $0.block * hop < keepFrom } }
         if keepFrom - firstTick > 4 * window {
             for c in columns.indices { columns[c].removeFirst(keepFrom - firstTick) }
             firstTick = keepFrom
         }
+    }
+
+    /// The statistics of ticks `start..<end` of channel `c` (`all` holds its ticks from
+    /// `firstTick`): from hop-long blocks when the window is whole blocks, each block's
+    /// sums computed once and kept for the next window; otherwise in one pass.
+    private mutating func windowStats(_ c: Int, _ all: UnsafeBufferPointer<Float>, _ start: Int, _ end: Int) -> WindowStats {
+        guard start % hop == 0, (end - start) % hop == 0, end - start > hop else {
+            return Kernels.stats(UnsafeBufferPointer(rebasing: all[(start - firstTick)..<(end - firstTick)]))
+        }
+        var total = StatsAccumulator()
+        for b in (start / hop)..<(end / hop) {
+            if let kept = blocks[c].first(where: { $0.block == b }) { total.merge(kept.sums); continue }
+            let from = b * hop - firstTick
+            let sums = Kernels.accumulate(UnsafeBufferPointer(rebasing: all[from..<(from + hop)]))
+            blocks[c].append((b, sums))
+            total.merge(sums)
+        }
+        return total.stats
     }
 
     static func compute(_ stat: FeatureSpec.Stat, _ x: UnsafeBufferPointer<Float>, _ scratch: inout [Float]) -> Double {

@@ -28,14 +28,45 @@ public struct WindowStats: Sendable, Equatable {
     }
 }
 
+/// The sums behind `WindowStats`, kept open so that the statistics of adjacent blocks
+/// combine into those of their union (overlapping windows then share the work of their
+/// common blocks). Merging adds the sums in another order than one pass over the union:
+/// the results agree to rounding.
+public struct StatsAccumulator: Sendable, Equatable {
+    public var count = 0
+    public var missing = 0
+    public var min = Float.infinity
+    public var max = -Float.infinity
+    public var sum = 0.0
+    public var sumSquares = 0.0
+
+    public init() {}
+
+    /// Adds the samples another accumulator has seen.
+    public mutating func merge(_ other: StatsAccumulator) {
+        count += other.count; missing += other.missing
+        if other.min < min { min = other.min }
+        if other.max > max { max = other.max }
+        sum += other.sum; sumSquares += other.sumSquares
+    }
+
+    /// The statistics of everything added.
+    public var stats: WindowStats {
+        .finish(count: count, missing: missing, min: min, max: max, sum: sum, sumSquares: sumSquares)
+    }
+}
+
 /// Feature kernels over windows of Float samples: a SIMD implementation for speed and a
 /// scalar reference that tests compare against (`Kernels.Scalar`). Both accumulate sums in
 /// Double, so they agree to rounding whatever the order of additions.
 public enum Kernels {
     /// Statistics of `x`, eight lanes at a time.
-    public static func stats(_ x: UnsafeBufferPointer<Float>) -> WindowStats {
+    public static func stats(_ x: UnsafeBufferPointer<Float>) -> WindowStats { accumulate(x).stats }
+
+    /// The open sums of `x` (for `StatsAccumulator.merge`), eight lanes at a time.
+    public static func accumulate(_ x: UnsafeBufferPointer<Float>) -> StatsAccumulator {
         let n = x.count
-        guard n > 0, let base = x.baseAddress else { return .empty(missing: 0) }
+        guard n > 0, let base = x.baseAddress else { return StatsAccumulator() }
         var lo = SIMD8<Float>(repeating: .infinity), hi = SIMD8<Float>(repeating: -.infinity)
         var sum = SIMD8<Double>(), sq = SIMD8<Double>()
         var present = SIMD8<Int32>()
@@ -70,7 +101,9 @@ public enum Kernels {
             }
             i += 1
         }
-        return .finish(count: count, missing: n - count, min: mn, max: mx, sum: s, sumSquares: q)
+        var a = StatsAccumulator()
+        a.count = count; a.missing = n - count; a.min = mn; a.max = mx; a.sum = s; a.sumSquares = q
+        return a
     }
 
     /// First differences: `out[i] = x[i + 1] − x[i]` for `i < x.count − 1`. Returns how many were written.
