@@ -20,8 +20,9 @@ public struct DrivingFrame: Sendable {
                                      "precipitation_mm_h", "wiper_level", "ambient_temperature_c", "visibility_m",
                                      "abs_active", "esc_active", "tcs_active"]
 
-    /// Sets the signal at `index` of `signalNames`.
-    @inline(__always)
+    /// Sets the signal at `index` of `signalNames`. Inlinable: the scan engine sets every
+    /// signal of every tick from another module.
+    @inlinable
     public mutating func set(_ index: Int, _ v: Float) {
         switch index {
         case 0: speed = v
