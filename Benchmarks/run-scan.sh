@@ -13,14 +13,21 @@
 #             10-minute archive of the same kind; Longtail is timed on that file too.
 # Throughput = the file's uncompressed chunk bytes / seconds, best of 3 for the native
 # contenders. Peak RSS with /usr/bin/time -v. Usage: Benchmarks/run-scan.sh [SIZE_GIB]
+# TARGET_CPU=haswell (any `-target-cpu` name) builds Longtail for that CPU instead of the
+# default x86-64 baseline, into .build-$TARGET_CPU (AVX2 for haswell: see PLATFORM.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GIB=${1:-1}
 scripts/bootstrap.sh
-swift build -c release --product longtail-bench >/dev/null
-swift build -c release --product longtail >/dev/null
-BIN=.build/release/longtail-bench
-LT=.build/release/longtail
+if [ -n "${TARGET_CPU:-}" ]; then
+    FLAGS=(--scratch-path ".build-$TARGET_CPU" -Xswiftc -target-cpu -Xswiftc "$TARGET_CPU"); OUTDIR=".build-$TARGET_CPU/release"
+else
+    FLAGS=(); OUTDIR=.build/release
+fi
+swift build -c release --product longtail-bench "${FLAGS[@]}" >/dev/null
+swift build -c release --product longtail "${FLAGS[@]}" >/dev/null
+BIN=$OUTDIR/longtail-bench
+LT=$OUTDIR/longtail
 mkdir -p .bench
 unc() { $BIN decode "$1" --no-crc --skip-extract | python3 -c 'import json,sys; print(json.load(sys.stdin)["uncompressed_bytes"])'; }
 median() { python3 -c "import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
@@ -67,5 +74,5 @@ PY
 )
     report="$report$line"$'\n'
 done
-echo "== scan benchmark (one core, release, CRCs checked)"
+echo "== scan benchmark (one core, release${TARGET_CPU:+ for $TARGET_CPU}, CRCs checked)"
 printf "%s" "$report"
