@@ -84,18 +84,14 @@ struct BinaryReader {
         let at = try take(n, "a string")
         return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
     }
-    mutating func strings() throws(BinaryFormatError) -> [String] {
-        let n = try count("strings")
-        var out: [String] = []
+    mutating func strings() throws(BinaryFormatError) -> [String] { try list("strings") { (r) throws(BinaryFormatError) in try r.string() } }
+    mutating func doubles() throws(BinaryFormatError) -> [Double] { try list("doubles") { (r) throws(BinaryFormatError) in try r.double() } }
+    /// A count, then that many elements read by `element`.
+    private mutating func list<T>(_ what: String, _ element: (inout BinaryReader) throws(BinaryFormatError) -> T) throws(BinaryFormatError) -> [T] {
+        let n = try count(what)
+        var out: [T] = []
         out.reserveCapacity(n)
-        for _ in 0..<n { out.append(try string()) }
-        return out
-    }
-    mutating func doubles() throws(BinaryFormatError) -> [Double] {
-        let n = try count("doubles")
-        var out: [Double] = []
-        out.reserveCapacity(n)
-        for _ in 0..<n { out.append(try double()) }
+        for _ in 0..<n { out.append(try element(&self)) }
         return out
     }
     mutating func floats() throws(BinaryFormatError) -> [Float] {

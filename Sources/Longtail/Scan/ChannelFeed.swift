@@ -92,7 +92,8 @@ extension MCAPScanner {
         let reader: CDRFieldReader
         let values: UnsafeMutablePointer<Double>
         let stamp: (Int, Int)?
-        let rows: [Row]
+        /// Each row's signals that need their arithmetic (rare: enumerations, sums).
+        private let rowCombined: [[(Int, [Int], Combiner)]]
         /// The rows' queues, masks and identity columns as fixed buffers: walking Swift
         /// arrays of a class per message would retain and release each of them.
         private let heads: UnsafeMutableBufferPointer<(queue: Int, mask: UInt64, directEnd: Int, combined: Bool)>
@@ -103,7 +104,8 @@ extension MCAPScanner {
 
         init(reader: CDRFieldReader, count: Int, stamp: (Int, Int)?, rows: [Row], direct: [(Int32, Int32)],
              combined: [(Int, [Int], Combiner)]) {
-            self.reader = reader; self.stamp = stamp; self.rows = rows; self.direct = direct; self.combined = combined
+            self.reader = reader; self.stamp = stamp; self.direct = direct; self.combined = combined
+            rowCombined = rows.map(\.combined)
             values = .allocate(capacity: max(1, count))
             heads = .allocate(capacity: rows.count)
             rowDirect = .allocate(capacity: rows.reduce(0) { $0 + $1.direct.count })
@@ -134,7 +136,7 @@ extension MCAPScanner {
                 guard let row = resampler.row(h.queue, t, columns: h.mask) else { continue }
                 for j in from..<h.directEnd { row[rowDirect[j].column] = Float(values[rowDirect[j].value]) }
                 if h.combined {
-                    for (c, idx, combiner) in rows[k].combined { row[c] = Float(combiner.value { values[idx[$0]] }) }
+                    for (c, idx, combiner) in rowCombined[k] { row[c] = Float(combiner.value { values[idx[$0]] }) }
                 }
             }
             for (signal, i) in direct { engine.add(signal: Int(signal), t, values[Int(i)]) }

@@ -133,11 +133,6 @@ struct SignalQueue {
         }
         var h = head
         let c = count, tp = times, vp = values, gap = maxGapNs, w = width
-        if w == 1 {
-            fillColumn(block + signals[0] * stride, n, first, step, &h, c, tp, vp, gap)
-            head = h
-            return
-        }
         if isState {
             for k in 0..<n {
                 let t = first + Int64(k) * step
@@ -164,31 +159,5 @@ struct SignalQueue {
             }
         }
         head = h
-    }
-
-    /// `fill` for a queue of one signal.
-    @inline(__always)
-    private func fillColumn(_ out: UnsafeMutablePointer<Float>, _ n: Int, _ first: Int64, _ step: Int64, _ h: inout Int,
-                            _ c: Int, _ tp: UnsafeMutablePointer<Int64>, _ vp: UnsafeMutablePointer<Float>, _ gap: Int64) {
-        if isState {
-            for k in 0..<n {
-                let t = first + Int64(k) * step
-                while h + 1 < c && tp[h + 1] <= t { h += 1 }
-                out[k] = h < c && tp[h] <= t && t - tp[h] <= gap ? vp[h] : .nan
-            }
-        } else {
-            for k in 0..<n {
-                let t = first + Int64(k) * step
-                while h + 1 < c && tp[h + 1] <= t { h += 1 }
-                guard h < c, tp[h] <= t else { out[k] = .nan; continue }
-                let t0 = tp[h]
-                if t0 == t { out[k] = vp[h]; continue }
-                guard h + 1 < c else { out[k] = .nan; continue }
-                let t1 = tp[h + 1]
-                guard t1 - t0 <= gap else { out[k] = .nan; continue }
-                let w = Float(Double(t - t0) / Double(t1 - t0))
-                out[k] = vp[h] + (vp[h + 1] - vp[h]) * w
-            }
-        }
     }
 }
