@@ -6,11 +6,16 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "longtail", targets: ["longtail"]),
-        .library(name: "LongtailMCAP", targets: ["LongtailMCAP"]),
+        .library(name: "LongtailSupport", targets: ["LongtailSupport"]),
         .library(name: "LongtailCore", targets: ["LongtailCore"]),
+        .library(name: "LongtailMCAP", targets: ["LongtailMCAP"]),
         .library(name: "LongtailHDF5", targets: ["LongtailHDF5"]),
         .library(name: "LongtailCatalog", targets: ["LongtailCatalog"]),
-        .library(name: "Longtail", targets: ["Longtail"]),
+        .library(name: "LongtailScan", targets: ["LongtailScan"]),
+        .library(name: "LongtailOutput", targets: ["LongtailOutput"]),
+        .library(name: "LongtailRun", targets: ["LongtailRun"]),
+        .library(name: "LongtailSynth", targets: ["LongtailSynth"]),
+        .library(name: "LongtailTools", targets: ["LongtailTools"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,31 +32,56 @@ let package = Package(
         .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
+        // The libraries, top to bottom; each imports only libraries above it (docs/architecture.md).
+        // Support: atomic files, clocks, number formatting, JSON text, source ids, FNV-1a.
+        .target(name: "LongtailSupport"),
+        // Columns, SIMD kernels, the event table, detectors, the rarity model. No I/O.
         .target(name: "LongtailCore"),
+        // Formats.
         .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CISAL"]),
         .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5", "CZstd"]),
-        .target(name: "LongtailCatalog", dependencies: ["LongtailCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Longtail", dependencies: ["LongtailCore", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", "CDeflate", "CISAL", "TOMLKit"]),
+        .target(name: "LongtailCatalog", dependencies: ["LongtailSupport", "LongtailCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Path + profile in, one scan result per source out; writes nothing.
+        .target(name: "LongtailScan", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailHDF5", "TOMLKit"]),
+        // Everything under --out: scan files, tiers, knowledge, catalog rows, export.
+        .target(name: "LongtailOutput", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog",
+                                                       "LongtailScan", "CDeflate", "CISAL"]),
+        // The batch: workers, .work results, resume, shards, merge, the finish.
+        .target(name: "LongtailRun", dependencies: ["LongtailSupport", "LongtailCore", "LongtailScan", "LongtailOutput"]),
+        // The labelled generator.
+        .target(name: "LongtailSynth", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailHDF5"]),
+        // inspect, cat, eval.
+        .target(name: "LongtailTools", dependencies: ["LongtailSupport", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog"]),
         .executableTarget(
             name: "longtail",
-            dependencies: ["Longtail", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["LongtailSupport", "LongtailCore", "LongtailCatalog", "LongtailScan", "LongtailOutput", "LongtailRun",
+                           "LongtailSynth", "LongtailTools",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
+            path: "Sources/CLI"
         ),
         // Benchmark driver: generates the benchmark archive and measures decoding.
-        // Run through Benchmarks/run-mcap-decode.sh, never from the test suite.
+        // Run through Benchmarks/run-*.sh, never from the test suite.
         .executableTarget(
             name: "longtail-bench",
-            dependencies: ["LongtailMCAP", "LongtailCore", "LongtailHDF5", "LongtailCatalog", "Longtail"],
+            dependencies: ["LongtailSupport", "LongtailMCAP", "LongtailCore", "LongtailHDF5", "LongtailCatalog", "LongtailScan", "LongtailRun",
+                           "LongtailOutput", "LongtailSynth"],
             path: "Benchmarks/LongtailBench"
         ),
 
         .testTarget(name: "LongtailCoreTests", dependencies: ["LongtailCore"]),
         .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "TestSupport"]),
         .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5", "TestSupport", "LongtailMCAP"]),
-        .testTarget(name: "LongtailTests", dependencies: ["Longtail", "LongtailCore", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog", "TestSupport"]),
+        .testTarget(name: "LongtailCatalogTests", dependencies: ["LongtailCatalog", "LongtailCore", "LongtailSynth", "TestSupport"]),
+        .testTarget(name: "LongtailScanTests", dependencies: ["LongtailScan", "LongtailCore", "LongtailSupport", "LongtailSynth", "TestSupport"]),
+        .testTarget(name: "LongtailOutputTests", dependencies: ["LongtailOutput", "LongtailRun", "LongtailScan", "LongtailSupport", "LongtailSynth", "LongtailTools",
+                                                               "LongtailCatalog", "LongtailCore", "LongtailHDF5", "TestSupport"]),
+        .testTarget(name: "LongtailRunTests", dependencies: ["LongtailRun", "LongtailOutput", "LongtailScan", "LongtailSynth", "LongtailTools",
+                                                            "LongtailCore", "LongtailHDF5", "LongtailSupport", "TestSupport"]),
+        .testTarget(name: "LongtailSynthTests", dependencies: ["LongtailSynth", "LongtailMCAP", "LongtailHDF5", "LongtailCore", "TestSupport"]),
+        .testTarget(name: "LongtailSupportTests", dependencies: ["LongtailSupport"]),
         .testTarget(name: "LongtailCLITests", dependencies: ["TestSupport", "longtail"]),
         // Shared helpers for tests: locating ../shared/data, running Python interop scripts.
-        .target(name: "TestSupport", dependencies: ["LongtailMCAP"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LongtailMCAP", "LongtailHDF5"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 import Foundation
-import Longtail
+import LongtailSynth
 import LongtailCatalog
 import LongtailCore
 
@@ -22,7 +22,7 @@ enum CatalogBench {
                 var events: [CatalogEvent] = []
                 if rng.next() % 12 == 0 {
                     let e = names[Int(rng.next() % UInt64(names.count))]
-                    events.append(CatalogEvent(name: e, kind: DetectedEvent.kinds[e]!, confidence: rng.uniform(0.5...1),
+                    events.append(CatalogEvent(name: e, kind: EventTable.kind(of: e)!, confidence: rng.uniform(0.5...1),
                                                startNs: start + 2_000_000_000, endNs: start + 3_000_000_000, facts: "{\"peak\":1.5}"))
                 }
                 let pct = rng.uniform()

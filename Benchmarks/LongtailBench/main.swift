@@ -1,6 +1,7 @@
 import Foundation
-import Longtail
 import LongtailMCAP
+import LongtailRun
+import LongtailScan
 
 /// longtail-bench: the MCAP decoding benchmark's driver (see Benchmarks/README.md).
 ///   generate --out FILE [--megabytes N] [--compression zstd|lz4|none]
@@ -46,12 +47,12 @@ do {
         let files = Array(args.dropFirst().prefix { !$0.hasPrefix("--") })
         let profile = try Profile.load(option("--profile") ?? "synth-driving")
         let start = DispatchTime.now().uptimeNanoseconds
-        var o = ScanJob.Options(paths: files, out: nil, profile: profile)
+        var o = BatchOptions(paths: files, out: nil, profile: profile)
         o.tiers = nil   // no output writing: no pretraining data, no content hashes
-        let r = try ScanJob.run(o)
+        let r = try BatchRun.run(o)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let events = r.scans.reduce(0) { $0 + $1.events.count }, segments = r.scans.reduce(0) { $0 + $1.segments.count }
-        let bytes = r.scans.reduce(UInt64(0)) { $0 + $1.bytes }
+        let events = r.sources.reduce(0) { $0 + $1.scan.events.count }, segments = r.segmentCount
+        let bytes = r.sources.reduce(UInt64(0)) { $0 + $1.scan.bytes }
         if let f = r.failures.first { fail("\(f.path): \(f.reason)") }
         print("""
             {"seconds": \(seconds), "message_bytes": \(bytes), "events": \(events), "segments": \(segments)}

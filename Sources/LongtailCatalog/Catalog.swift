@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LongtailCore
+import LongtailSupport
 
 /// The SQLite catalog of a scan (`DIR/catalog.sqlite`): sources, segments, events and runs,
 /// with an index behind every `longtail query` flag.
@@ -11,9 +12,9 @@ public final class Catalog {
     public static let fileName = "catalog.sqlite"
 
     /// Every event name the detectors can produce (EVENTS.md), sorted.
-    public static let eventNames: [String] = DetectedEvent.kinds.keys.sorted()
+    public static let eventNames: [String] = EventTable.names
     /// The event kinds, sorted.
-    public static let kinds: [String] = Set(DetectedEvent.kinds.values).sorted()
+    public static let kinds: [String] = EventTable.kinds
 
     public let path: String
     let queue: DatabaseQueue
@@ -61,6 +62,22 @@ public final class Catalog {
     /// `segments` is read once, in order (a lazy sequence keeps a large catalog out of memory).
     public static func write<S: Sequence>(to file: String, run: CatalogRun, sources: [CatalogSource], segments: S) throws(CatalogError)
         where S.Element == CatalogSegment {
+        do {
+            try write(to: file, run: run, sources: sources) { emit in for s in segments { try emit(s) } }
+        } catch let e as CatalogError {
+            throw e
+        } catch {
+            throw CatalogError(path: file, .database("writing the catalog failed: \(error)"))
+        }
+    }
+
+    /// Writes a new catalog at `file`, its segment rows handed over by `rows`, which calls
+    /// `emit` once per segment in order (and may do other work between rows: a writer of
+    /// several outputs makes each source's rows as it writes that source). Everything runs
+    /// in one transaction; the file is renamed into place only when `rows` returns.
+    /// - Throws: what `rows` throws, as it threw it; otherwise `CatalogError` naming the file.
+    public static func write(to file: String, run: CatalogRun, sources: [CatalogSource],
+                             rows: (_ emit: (CatalogSegment) throws -> Void) throws -> Void) throws {
         let temporary = file + ".partial-\(getpid())"
         try? FileManager.default.removeItem(atPath: temporary)
         do {
@@ -89,23 +106,34 @@ public final class Catalog {
                     INSERT INTO events(segment_id, name, kind, confidence, start_ns, end_ns, facts) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
                 var longest: Int64 = 0
-                for s in segments {
-                    longest = max(longest, s.endNs - s.startNs)
-                    guard let sid = sourceID[s.source] else {
-                        throw CatalogError(path: file, .invalidArgument("segment \(s.id) names source \(s.source), which is not in the catalog"))
+                do {
+                    try rows { s in
+                        longest = max(longest, s.endNs - s.startNs)
+                        guard let sid = sourceID[s.source] else {
+                            throw CatalogError(path: file, .invalidArgument("segment \(s.id) names source \(s.source), which is not in the catalog"))
+                        }
+                        try seg.execute(arguments: [s.id, sid, s.index, s.startNs, s.endNs, s.tier, s.inPretrain, s.rarity, s.percentile,
+                                                    s.maxConfidence, s.features])
+                        let rowID = db.lastInsertedRowID
+                        for e in s.events {
+                            try ev.execute(arguments: [rowID, e.name, e.kind, e.confidence, e.startNs, e.endNs, e.facts])
+                        }
                     }
-                    try seg.execute(arguments: [s.id, sid, s.index, s.startNs, s.endNs, s.tier, s.inPretrain, s.rarity, s.percentile,
-                                                s.maxConfidence, s.features])
-                    let rowID = db.lastInsertedRowID
-                    for e in s.events {
-                        try ev.execute(arguments: [rowID, e.name, e.kind, e.confidence, e.startNs, e.endNs, e.facts])
-                    }
+                } catch let e as CatalogError {
+                    throw e
+                } catch let e as DatabaseError {
+                    throw CatalogError(path: file, .database("writing the catalog failed: \(e)"))
+                } catch {
+                    throw RowsFailed(error: error)
                 }
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('max_segment_ns', ?)", arguments: [String(longest)])
                 try db.execute(sql: indexes)
                 try db.execute(sql: "ANALYZE")
             }
             try queue.close()
+        } catch let e as RowsFailed {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw e.error
         } catch let e as CatalogError {
             throw e
         } catch {
@@ -116,11 +144,11 @@ public final class Catalog {
         }
     }
 
-    static func baseName(_ path: String) -> String {
-        let file = path.split(separator: "#", maxSplits: 1).first.map(String.init) ?? path
-        let base = (file as NSString).lastPathComponent
-        return path.contains("#") ? base + "#" + path.split(separator: "#", maxSplits: 1)[1] : base
-    }
+    /// An error of the row producer, carried out of the transaction unchanged.
+    private struct RowsFailed: Error { var error: any Error }
+
+    /// A source's file name with its episode (`run.mcap`, `demos.h5#/data/demo_0`).
+    static func baseName(_ path: String) -> String { SourceID(parsing: path).shortName }
 
     static let schema = """
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

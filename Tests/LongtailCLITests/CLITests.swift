@@ -4,17 +4,15 @@ import TestSupport
 
 /// The real `longtail` executable, end to end.
 @Suite struct CLITests {
-    static var binary: String {
-        TestSupport.repoRoot.appendingPathComponent(".build/debug/longtail").path
-    }
+    static var binary: String { TestSupport.longtailBinary }
 
     static func sample() throws -> String {
         let data = try #require(TestSupport.sharedData, Comment(rawValue: TestSupport.sharedDataMissing))
         return data.appendingPathComponent("real/comma2k19-rav4-highway.mcap").path
     }
 
-    @Test func inspectReportsChannelsAndCounts() throws {
-        guard TestSupport.sharedData != nil else { print(TestSupport.sharedDataMissing); return }
+    @Test(.enabled(if: TestSupport.sharedData != nil, TestSupport.sharedDataMissingComment))
+    func inspectReportsChannelsAndCounts() throws {
         let r = try TestSupport.run(Self.binary, ["inspect", try Self.sample(), "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
@@ -29,8 +27,9 @@ import TestSupport
     }
 
     /// Without a summary, or with one that does not repeat channels, inspect still names them.
-    @Test func inspectWithoutUsableSummary() throws {
-        guard let data = TestSupport.sharedData else { print(TestSupport.sharedDataMissing); return }
+    @Test(.enabled(if: TestSupport.sharedData != nil, TestSupport.sharedDataMissingComment))
+    func inspectWithoutUsableSummary() throws {
+        let data = try #require(TestSupport.sharedData)
         for name in ["OneMessage.mcap", "OneMessage-ch-chx-mx-st-sum.mcap", "OneMessage-ch-chx-mx.mcap"] {
             let path = data.appendingPathComponent("mcap-conformance/OneMessage/\(name)").path
             let r = try TestSupport.run(Self.binary, ["inspect", path, "--format", "json"])
@@ -42,8 +41,8 @@ import TestSupport
         }
     }
 
-    @Test func catPrintsExactJSONLines() throws {
-        guard TestSupport.sharedData != nil else { print(TestSupport.sharedDataMissing); return }
+    @Test(.enabled(if: TestSupport.sharedData != nil, TestSupport.sharedDataMissingComment))
+    func catPrintsExactJSONLines() throws {
         let r = try TestSupport.run(Self.binary, ["cat", try Self.sample(), "--topic", "/can/speed", "--topic", "/gnss/fix",
                                                   "--since", "1533226490.0", "--until", "1533226491000000000"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -63,8 +62,9 @@ import TestSupport
         #expect(fix.stdoutText.contains("\"longitude\":-122.47230529999999"))
     }
 
-    @Test func undecodableChannelsPrintRawWarnOnceAndExit3() throws {
-        guard let data = TestSupport.sharedData else { print(TestSupport.sharedDataMissing); return }
+    @Test(.enabled(if: TestSupport.sharedData != nil, TestSupport.sharedDataMissingComment))
+    func undecodableChannelsPrintRawWarnOnceAndExit3() throws {
+        let data = try #require(TestSupport.sharedData)
         let path = data.appendingPathComponent("mcap-rosbag2/wrong_rmw_test_0.mcap").path
         let r = try TestSupport.run(Self.binary, ["cat", path])
         #expect(r.status == 3)

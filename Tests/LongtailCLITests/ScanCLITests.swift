@@ -28,8 +28,9 @@ import TestSupport
         #expect(events.allSatisfy { ($0["precision"] as? Double ?? 0) >= 0.95 && ($0["recall"] as? Double ?? 0) >= 0.9 })
     }
 
-    @Test func dryRunShowsFoundAndMissingSignals() throws {
-        guard let data = TestSupport.sharedData else { print(TestSupport.sharedDataMissing); return }
+    @Test(.enabled(if: TestSupport.sharedData != nil, TestSupport.sharedDataMissingComment))
+    func dryRunShowsFoundAndMissingSignals() throws {
+        let data = try #require(TestSupport.sharedData)
         let comma = data.appendingPathComponent("real/comma2k19-rav4-highway.mcap").path
         let r = try TestSupport.run(Self.binary, ["scan", "--profile", "synth-driving", "--dry-run", comma])
         #expect(r.status == 0, "\(r.stderr)")

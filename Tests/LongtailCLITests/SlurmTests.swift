@@ -15,13 +15,9 @@ import TestSupport
         return nil
     }
 
-    @Test func arrayJobAndMergeEqualOneProcess() throws {
-        guard FileManager.default.fileExists(atPath: Self.script) else {
-            print("SlurmTests: skipped: \(Self.script) is absent (../shared is not beside the repository)"); return
-        }
-        guard getuid() == 0 else {
-            print("SlurmTests: skipped: single-node.sh starts munge and the Slurm daemons, which needs root"); return
-        }
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: script), "../shared/slurm/single-node.sh is absent (../shared is not beside the repository)"),
+          .enabled(if: getuid() == 0, "single-node.sh starts munge and the Slurm daemons, which needs root"))
+    func arrayJobAndMergeEqualOneProcess() throws {
         guard let sbatch = Self.tool("sbatch"), Self.tool("slurmctld") != nil else {
             Issue.record("Slurm is not installed: scripts/test.sh installs slurmctld slurmd slurm-client munge"); return
         }

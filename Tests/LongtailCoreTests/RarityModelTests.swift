@@ -52,6 +52,20 @@ import Testing
         #expect(throws: RarityModel.Mismatch.self) { try merged.merge(RarityModel(features: ["other"])) }
     }
 
+    /// A batch keeps each segment's bins instead of its features: counting and scoring by
+    /// bins must give the model and the scores of the vectors themselves, bit for bit.
+    @Test func binsCountAndScoreExactlyLikeTheVectors() {
+        let (vectors, _) = Self.data()
+        var byVector = RarityModel(features: Self.names, scales: [1, 1, 1, 1, 0.1, 10]), byBins = byVector
+        for v in vectors { byVector.add(v) }
+        let bins = vectors.map(byBins.bins(of:))
+        for b in bins { byBins.add(bins: b) }
+        #expect(byBins == byVector)
+        #expect(bins[0].count == Self.names.count && bins.allSatisfy { $0.allSatisfy { Int($0) <= RarityModel.bins } })
+        #expect(zip(vectors, bins).allSatisfy { v, b in byVector.score(v).bitPattern == byVector.score(bins: b).bitPattern })
+        #expect(byVector.bins(of: [.nan, 0, 0, 0, 0, 0])[0] == UInt16(RarityModel.bins), "NaN has its own bin")
+    }
+
     @Test func rareVectorsGetHighPercentiles() {
         let (vectors, rare) = Self.data()
         var model = RarityModel(features: Self.names, scales: [1, 1, 1, 1, 0.1, 10])

@@ -1,10 +1,23 @@
 import Foundation
+import Testing
 
 /// Helpers shared by Longtail's test targets.
 public enum TestSupport {
     /// The repository root, found from this file's path.
     public static let repoRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `longtail` executable built with the tests: `$LONGTAIL_BIN`, else the one in the
+    /// build products folder of the running test bundle (debug, release or any
+    /// `--scratch-path`), so tests run the binary of the build they belong to.
+    public static var longtailBinary: String {
+        if let env = ProcessInfo.processInfo.environment["LONGTAIL_BIN"] { return env }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // On Linux the bundle is an executable in the products folder; elsewhere, inside `X.xctest/Contents/MacOS`.
+        while dir.path != "/" && dir.path.contains(".xctest") { dir = dir.deletingLastPathComponent() }
+        return dir.appendingPathComponent("longtail").path
+    }
 
     /// `../shared/data` beside the repository, or `$LONGTAIL_SHARED_DATA`; nil when absent
     /// (a user's fresh clone), in which case tests that need it skip with a message.
@@ -19,6 +32,13 @@ public enum TestSupport {
     /// The message tests print when `../shared/data` is missing.
     public static let sharedDataMissing =
         "../shared/data is absent (fresh clone?): skipping tests that read the shared real-world files"
+
+    /// The same, as a comment for `.enabled(if: TestSupport.sharedData != nil, …)`: a test
+    /// that needs the shared data is then reported as skipped, with this reason.
+    public static let sharedDataMissingComment = Comment(rawValue: sharedDataMissing)
+
+    /// A file of `../shared/data/real`, nil without the shared data.
+    public static func real(_ name: String) -> String? { sharedData?.appendingPathComponent("real/\(name)").path }
 
     /// Files under `dir` with extension `ext`, sorted by path.
     public static func files(in dir: URL, ext: String) -> [URL] {

@@ -51,19 +51,11 @@ struct ActorDetector {
         RunTracker(minDuration: minDuration, mergeGap: max(gap, 2.5 * period), step: period)
     }
 
-    /// Fact keys of each event, in record order.
-    static let factKeys: [String: [String]] = [
-        "low_ttc": ["min_ttc_s", "min_gap_m", "closing_speed_mps"],
-        "pedestrian_crossing": ["min_distance_ahead_m", "lateral_speed_mps", "ego_speed_mps"],
-        "vulnerable_road_user_close": ["min_lateral_m", "ego_speed_mps"],
-        "wrong_way_actor": ["min_gap_m", "closing_speed_mps"],
-    ]
-
     /// Emits the event of a closed run with its facts, derived text facts and confidence.
     private func close(_ name: String, _ run: RunTracker.Run?, _ out: inout EventSink) {
         guard let r = run else { return }
         let f = r.facts
-        var facts: [(String, DetectedEvent.Fact)] = Self.factKeys[name]!.map { ($0, .number(f[$0]!)) }
+        var facts: [(String, DetectedEvent.Fact)] = EventTable.facts(of: name).map { ($0, .number(f[$0]!)) }
         let confidence: Double
         switch name {
         case "low_ttc":

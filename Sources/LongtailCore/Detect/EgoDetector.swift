@@ -160,13 +160,6 @@ struct EgoDetector {
         return (sx - bx, sy - by, jx, jy)
     }
 
-    static let factKeys: [String: [String]] = [
-        "hard_brake": ["peak_decel_mps2", "speed_start_mps", "speed_end_mps"],
-        "harsh_acceleration": ["peak_accel_mps2", "speed_start_mps"],
-        "high_lateral_accel": ["peak_lateral_accel_mps2", "speed_mps"],
-        "high_jerk": ["peak_longitudinal_jerk_mps3", "peak_total_jerk_mps3"],
-    ]
-
     /// Emits the event of a closed run with its facts and confidence. Callers test for a
     /// closed run first: calling a method on `self` with `&out` copies the detector (900
     /// bytes), which per tick cost more than all the detection.
@@ -183,7 +176,7 @@ struct EgoDetector {
             confidence = max(marginConfidence(f["peak_longitudinal_jerk_mps3"]!, threshold: th["high_jerk.longitudinal_mps3"], full: 4),
                              marginConfidence(f["peak_total_jerk_mps3"]!, threshold: th["high_jerk.total_mps3"], full: 8))
         }
-        out.emit(name, "ego", r.start, r.lastTrue + dt, confidence: confidence, Self.factKeys[name]!.map { ($0, .number(f[$0]!)) })
+        out.emit(name, "ego", r.start, r.lastTrue + dt, confidence: confidence, EventTable.facts(of: name).map { ($0, .number(f[$0]!)) })
     }
 
     mutating func feed(_ t: Double, _ f: DrivingFrame, _ out: inout EventSink) {

@@ -44,20 +44,9 @@ public struct RobotEpisodeSignals: Sendable {
 /// Manipulation events of EVENTS.md from force-position signals: insert, extract, pull,
 /// push, twist, contact_spike. Works on one episode at a time (episodes are short).
 public enum RobotDetector {
-    /// The signals each event needs.
-    public static let requirements: [String: [String]] = [
-        "insert": ["force.z", "position.z"], "extract": ["force.z", "position.z"],
-        "pull": ["force.x", "force.y", "position.x", "position.y", "gripper"],
-        "push": ["force.x", "force.y", "position.x", "position.y", "gripper"],
-        "twist": ["torque.z"], "contact_spike": ["force.x", "force.y", "force.z"],
-    ]
-
-    /// Events whose required signals are missing from `available`.
+    /// Events whose required signals (`EventTable`) are missing from `available`.
     public static func disabled(available: Set<String>) -> [(event: String, missing: [String])] {
-        requirements.keys.sorted().compactMap { e in
-            let missing = requirements[e]!.filter { !available.contains($0) }
-            return missing.isEmpty ? nil : (e, missing)
-        }
+        EventTable.disabled(in: .robot, available: available)
     }
 
     /// Detects the events of one episode.
@@ -69,8 +58,7 @@ public enum RobotDetector {
         d.contacts(&sink)
         d.twists(&sink, hasRotation: available.contains("rotation"))
         d.spikes(&sink)
-        let off = Set(disabled(available: available).map(\.event))
-        return sink.events.filter { !off.contains($0.name) }.sorted(by: DetectedEvent.ordered)
+        return EventTable.enabled(sink.events, in: .robot, available: available).sorted(by: DetectedEvent.ordered)
     }
 
     /// Bias-removed, smoothed working copies of one episode's signals.

@@ -15,18 +15,10 @@ struct WeatherDetector {
         icy = RunTracker(minDuration: 1, mergeGap: 2, step: 1)
     }
 
-    static let factKeys: [String: [String]] = [
-        "heavy_rain": ["peak_precipitation_mm_h", "wiper_level"],
-        "snow": ["peak_precipitation_mm_h", "min_temperature_c"],
-        "fog": ["min_visibility_m"],
-        "low_visibility": ["min_visibility_m"],
-        "icy_road": ["min_temperature_c"],
-    ]
-
     private func close(_ name: String, _ run: RunTracker.Run?, _ out: inout EventSink) {
         guard let r = run else { return }
         let f = r.facts
-        var facts: [(String, DetectedEvent.Fact)] = Self.factKeys[name]!.map { ($0, .number(f[$0] ?? .nan)) }
+        var facts: [(String, DetectedEvent.Fact)] = EventTable.facts(of: name).map { ($0, .number(f[$0] ?? .nan)) }
         let confidence: Double
         switch name {
         case "heavy_rain":

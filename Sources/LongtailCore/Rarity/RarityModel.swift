@@ -49,6 +49,20 @@ public struct RarityModel: Sendable, Equatable {
         total += 1
     }
 
+    /// The bin of each feature of `x`: all a segment needs to be counted (`add(bins:)`) and
+    /// scored (`score(bins:)`), at two bytes a feature instead of eight.
+    public func bins(of x: [Double]) -> [UInt16] {
+        precondition(x.count == features.count, "feature vector has \(x.count) values, model has \(features.count)")
+        return x.indices.map { UInt16(bin(x[$0], feature: $0)) }
+    }
+
+    /// Adds one feature vector given by its bins (the same counts as `add` of the vector).
+    public mutating func add<C: RandomAccessCollection>(bins b: C) where C.Element == UInt16, C.Index == Int {
+        precondition(b.count == features.count, "\(b.count) bins, model has \(features.count) features")
+        for f in 0..<b.count { counts[f][Int(b[b.startIndex + f])] += 1 }
+        total += 1
+    }
+
     /// Adds another model's counts.
     /// - Throws: `RarityModel.Mismatch` when features or scales differ.
     public mutating func merge(_ other: RarityModel) throws(Mismatch) {
@@ -68,6 +82,15 @@ public struct RarityModel: Sendable, Equatable {
         let denominator = log(Double(total) + Double(Self.bins + 1))
         var s = 0.0
         for f in x.indices { s += denominator - log(Double(counts[f][bin(x[f], feature: f)]) + 1) }
+        return s
+    }
+
+    /// The score of a vector given by its bins: bit for bit `score(x)` for `b == bins(of: x)`.
+    public func score<C: RandomAccessCollection>(bins b: C) -> Double where C.Element == UInt16, C.Index == Int {
+        precondition(b.count == features.count)
+        let denominator = log(Double(total) + Double(Self.bins + 1))
+        var s = 0.0
+        for f in 0..<b.count { s += denominator - log(Double(counts[f][Int(b[b.startIndex + f])]) + 1) }
         return s
     }
 

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import LongtailCatalog
+import LongtailOutput
+import LongtailScan
+import LongtailSupport
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Cut a segment out of its source: every raw message (--to clip.mcap) or the canonical signals (--to clip.h5).",
+        discussion: """
+        .mcap: every message of every topic logged within the segment, copied byte for byte with \
+        its channel and schema (opens in Foxglove). .h5: the profile's canonical signals at native \
+        rate and full precision, laid out like an alignment group.
+        """
+    )
+
+    @Option(help: "A scan's output directory.")
+    var catalog: String
+
+    @Argument(help: "The segment id.")
+    var id: String
+
+    @Option(help: "The clip to write: a .mcap or .h5 path.")
+    var to: String
+
+    @Option(help: "For .h5: the profile (default: the one the scan used, when built in).")
+    var profile: String?
+
+    @Flag(help: "Replace an existing file at --to.")
+    var force = false
+
+    func validate() throws {
+        guard to.hasSuffix(".mcap") || to.hasSuffix(".h5") || to.hasSuffix(".hdf5") else {
+            throw ValidationError("--to must end in .mcap or .h5")
+        }
+    }
+
+    func run() throws {
+        if FileManager.default.fileExists(atPath: to) && !force { throw CLIFailure(message: "\(to) exists; pass --force to replace it") }
+        let c: Catalog
+        do { c = try Catalog(opening: catalog) } catch { throw CLIFailure(error) }
+        guard let s = try c.segment(id: id) else { throw CLIFailure(message: "\(c.path): no segment '\(id)'") }
+        let source = SourceID(parsing: s.source)
+        let file = source.file
+        guard FileManager.default.isReadableFile(atPath: file) else { throw CLIFailure(message: "\(file): the segment's source is not readable here") }
+        do {
+            if to.hasSuffix(".mcap") {
+                let w = try ClipExport.mcap(source: source, start: s.startNs, end: s.endNs, to: to)
+                print("wrote \(to): \(w.messages) messages on \(w.channels) channels")
+            } else {
+                let name = try profile ?? c.sources().first(where: { $0.path == s.source })?.profile ?? "auto"
+                let p = try Profile.load(name == "auto" ? ProfileChoice.auto(for: file) : name)
+                let w = try ClipExport.hdf5(source: source, profile: p, id: s.id, start: s.startNs, end: s.endNs, to: to)
+                print("wrote \(to): \(w.series) signals")
+            }
+        } catch { throw CLIFailure(error) }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import LongtailTools
+
+struct InspectCommand: OutcomeCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Summarise an MCAP or HDF5 file.",
+        discussion: """
+        MCAP: profile, library, chunk compression, channels (schema, encoding, count, rate), time \
+        range and sizes, from the summary section when the file has one, otherwise from a full scan. \
+        HDF5: every group and dataset with shape, type, chunking, filters and attributes.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Argument(help: "The MCAP (.mcap) or HDF5 (.h5) file to inspect.")
+    var file: String
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    mutating func execute() throws -> Outcome {
+        if try InputKind.of(file) == .hdf5 {
+            let entries: [HDF5Report.Entry]
+            do { entries = try HDF5Report.read(path: file) } catch { throw CLIFailure(error) }
+            let out = StandardOutput()
+            switch format {
+            case .text: out.write(HDF5Report.text(entries, path: file))
+            case .json: out.line(HDF5Report.json(entries, path: file))
+            }
+            out.flush()
+            return .success
+        }
+        let info: MCAPInfo
+        do { info = try MCAPInfo.read(path: file) } catch { throw CLIFailure(error) }
+        let out = StandardOutput()
+        switch format {
+        case .text: out.write(InspectReport.text(info))
+        case .json: out.line(InspectReport.json(info))
+        }
+        out.flush()
+        return .success
+    }
+}

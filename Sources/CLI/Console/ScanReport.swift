@@ -1,0 +1,52 @@
+import Foundation
+import LongtailOutput
+import LongtailSupport
+
+/// What `scan` and `merge` print once the outputs are written, and the exit outcome.
+enum ScanReport {
+    /// Writes the outputs and prints the summary (scan and merge).
+    static func report(_ result: ScanResult, out: String, tiers: TierOptions, _ stdout: StandardOutput) throws {
+        do {
+            let tier = try ResultWriter.write(result, to: out, options: tiers)
+            var counts: [String: Int] = [:]
+            for s in result.sources { for e in s.scan.events { counts[e.name, default: 0] += 1 } }
+            let bytes = result.sources.reduce(UInt64(0)) { $0 + $1.scan.bytes }
+            let files = result.files
+            let fileBytes = files.reduce(Int64(0)) { $0 + $1.size }
+            stdout.line("files:     \(files.count) (\(Formatting.bytes(UInt64(fileBytes)))); \(result.sources.count) sources, \(result.failures.count) failed")
+            stdout.line("bytes in:  \(Formatting.bytes(bytes)) decompressed, in \(String(format: "%.2f", result.seconds)) s")
+            stdout.line("segments:  \(tier.segments)")
+            stdout.line("events:    \(counts.values.reduce(0, +))")
+            for (name, n) in counts.sorted(by: { $0.key < $1.key }) { stdout.line("  \(name): \(n)") }
+            stdout.line(String(format: "alignment: %d segments (%.2f %% of segments), %@", tier.alignmentSegments, tier.alignmentFraction * 100,
+                               Formatting.bytes(UInt64(tier.alignmentBytes))))
+            stdout.line(String(format: "pretrain:  %d shard(s), %@ (%.2f %% of the decompressed input)", tier.pretrainShards,
+                               Formatting.bytes(UInt64(tier.pretrainBytes)), tier.pretrainRatio * 100))
+            stdout.line("wrote:     \(out)/catalog.sqlite, alignment/, pretrain/, events.jsonl, segments.jsonl, clips.jsonl, rarity-model.json, scan.json")
+            if !result.failures.isEmpty {
+                stdout.line("skipped:   \(result.failures.count) file(s)")
+                for f in result.failures { stdout.line("  \(f.path): \(f.shortReason)") }
+            }
+            if !result.pending.isEmpty {
+                stdout.line("interrupted: \(result.pending.count) file(s) not scanned; run again with --resume to finish")
+            }
+        } catch let e as CLIFailure { throw e } catch { throw CLIFailure(error) }
+    }
+
+    /// The exit outcome: interrupted, warnings (skipped files, decoding warnings) or success.
+    static func outcome(_ result: ScanResult, dryRun: Bool) -> Outcome {
+        // Missing signals are reported once per profile and signal, not per file.
+        var told = Set<String>()
+        for rec in result.sources where !dryRun {
+            let s = rec.scan, profile = rec.profile.name
+            for d in s.disabled where told.insert(profile + d.event).inserted {
+                FileHandle.standardError.write(Data("longtail: note: \(d.event) disabled for profile \(profile): no \(d.missing.joined(separator: ", "))\n".utf8))
+            }
+            for w in s.warnings { FileHandle.standardError.write(Data("longtail: warning: \(s.source): \(w)\n".utf8)) }
+        }
+        for f in result.failures { FileHandle.standardError.write(Data("longtail: skipped \(f.path): \(f.shortReason)\n".utf8)) }
+        let warned = result.sources.contains { !$0.scan.warnings.isEmpty }
+        if !result.pending.isEmpty { return .interrupted }
+        return result.failures.isEmpty && !warned ? .success : .warnings
+    }
+}

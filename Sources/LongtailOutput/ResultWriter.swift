@@ -1,0 +1,56 @@
+import Foundation
+import LongtailCatalog
+import LongtailCore
+import LongtailScan
+import LongtailSupport
+
+/// The output library's entry point: writes a run's result into its output directory.
+/// One pass over the sources in order; each source's whole scan is read once and handed
+/// to every writer: the scan's own files (`events.jsonl`, `segments.jsonl`, `clips.jsonl`,
+/// `rarity-model.json`, `scan.json`), `alignment/`, `pretrain/` and, last (its presence
+/// means the run finished), `catalog.sqlite`.
+public enum ResultWriter {
+    /// The figures of a scan's summary.
+    public struct Summary: Sendable {
+        public var segments = 0
+        public var alignmentSegments = 0
+        public var alignmentBytes: Int64 = 0
+        public var pretrainBytes: Int64 = 0
+        public var pretrainShards = 0
+        /// Decompressed input: message (MCAP) or value (HDF5) bytes read.
+        public var inputBytes: Int64 = 0
+        public var alignmentFraction: Double { segments == 0 ? 0 : Double(alignmentSegments) / Double(segments) }
+        public var pretrainRatio: Double { inputBytes == 0 ? 0 : Double(pretrainBytes) / Double(inputBytes) }
+    }
+
+    /// Writes every output of `r` into `dir` (each file atomically).
+    public static func write(_ r: ScanResult, to dir: String, options o: TierOptions) throws -> Summary {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let chosen = TierSelection.select(r, o)
+        var summary = Summary()
+        summary.segments = r.segmentCount
+        summary.inputBytes = r.sources.reduce(Int64(0)) { $0 + Int64($1.scan.bytes) }
+        let files = try ResultFiles(dir: dir)
+        let alignment = try AlignmentWriter(dir: dir + "/alignment", options: o)
+        let pretrain = try PretrainWriter(dir: dir + "/pretrain", options: o)
+        var whole = WholeScans(r)
+        // The catalog writer takes rows source by source; each source's other outputs are
+        // written as its rows are made, so each stored result is read back once.
+        try Catalog.write(to: dir + "/" + Catalog.fileName, run: CatalogRows.run(r), sources: CatalogRows.sources(r)) { emit in
+            for (si, record) in r.sources.enumerated() {
+                let scan = try whole.scan(si)
+                try files.add(record, whole: scan, model: r.model)
+                try alignment.add(record, whole: scan, chosen: chosen[si], model: r.model)
+                try pretrain.add(record, whole: scan, chosen: chosen[si])
+                for row in CatalogRows.segments(record, whole: scan, chosen: chosen[si], model: r.model, o) { try emit(row) }
+            }
+            try files.close(r)
+            let a = try alignment.close(), p = try pretrain.close()
+            summary.alignmentSegments = a.segments
+            summary.alignmentBytes = a.bytes
+            summary.pretrainBytes = p.bytes
+            summary.pretrainShards = p.shards.count
+        }
+        return summary
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import LongtailOutput
+import LongtailScan
+import LongtailSupport
+
+/// `longtail merge DIR... --out DIR`: the shards' file results (each shard's `.work`)
+/// combined into one batch result, as if one process had scanned every file: the rarity
+/// model refitted over all segments (histogram counts add exactly), percentiles and the
+/// alignment budget applied over the whole, pretraining shards written from every file.
+public enum MergeJob {
+    public struct Incomplete: Error, CustomStringConvertible, Sendable {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Reads and checks the shard directories, then assembles their results.
+    /// - Throws: `Incomplete` naming missing or unfinished shards, or shards of other runs.
+    public static func run(_ dirs: [String], options o: BatchOptions) throws -> ScanResult {
+        let start = Clock.monotonicSeconds()
+        var manifests: [(dir: String, work: WorkDir, shard: WorkDir.ShardManifest)] = []
+        for d in dirs {
+            let w = WorkDir(out: d)
+            guard let m = w.shard() else {
+                throw Incomplete(message: "\(d): not a shard output (no .work/shard.json; run longtail scan --out \(d) --shard-index I --shard-count N)")
+            }
+            manifests.append((d, w, m))
+        }
+        guard let first = manifests.first else { throw Incomplete(message: "no shard directories given") }
+        let count = first.shard.count
+        for m in manifests where m.shard.count != count {
+            throw Incomplete(message: "\(m.dir) is shard \(m.shard.index) of \(m.shard.count), \(first.dir) of \(count): shards of different runs")
+        }
+        for m in manifests where m.shard.settings != first.shard.settings {
+            throw Incomplete(message: "\(m.dir) was scanned with other settings (\(m.shard.settings) vs \(first.shard.settings))")
+        }
+        var seen: [Int: String] = [:]
+        for m in manifests {
+            if let other = seen[m.shard.index] { throw Incomplete(message: "shard \(m.shard.index) given twice: \(other) and \(m.dir)") }
+            seen[m.shard.index] = m.dir
+        }
+        let missing = (0..<count).filter { seen[$0] == nil }
+        if !missing.isEmpty {
+            throw Incomplete(message: "incomplete set: shard\(missing.count > 1 ? "s" : "") \(missing.map(String.init).joined(separator: ", ")) of \(count) missing")
+        }
+        let unfinished = manifests.filter { !$0.shard.complete }.sorted { $0.shard.index < $1.shard.index }
+        if !unfinished.isEmpty {
+            throw Incomplete(message: "incomplete set: " + unfinished.map { "shard \($0.shard.index) (\($0.dir)) did not finish" }.joined(separator: "; ")
+                             + "; run it again with --resume")
+        }
+        var digests: [FileDigest] = []
+        var paths: [String: String] = [:]
+        var profiles: [String: Profile] = [:]
+        for m in manifests.sorted(by: { $0.shard.index < $1.shard.index }) {
+            for (k, v) in try m.work.profiles() { profiles[k] = v }
+            for f in m.shard.files {
+                guard let r = m.work.result(for: f, pretrain: false) else {
+                    throw Incomplete(message: "shard \(m.shard.index) (\(m.dir)) lists \(f) but holds no readable result for it; run it again with --resume")
+                }
+                let profile = r.failure == nil ? profiles[r.profile] ?? (try? Profile.load(r.profile)) : nil
+                digests.append(FileDigest(r, profile: profile, light: true))
+                paths[f] = m.work.resultPath(for: f)
+            }
+        }
+        var result = Assembly.assemble(digests, options: o, profiles: profiles, store: ResultFileStore(paths: paths))
+        result.seconds = Clock.monotonicSeconds() - start
+        result.endedNs = Clock.wallClockNs()
+        result.startedNs = result.endedNs - Int64(result.seconds * 1e9)
+        return result
+    }
+}
+
+/// Whole scans read back from result files named per input file (the shards' `.work`).
+struct ResultFileStore: SourceStore {
+    let paths: [String: String]
+
+    func load(file: String) throws -> [SourceScan] {
+        guard let path = paths[file], let bytes = AtomicFile.readBytes(path) else {
+            throw AtomicFile.Failure(path: paths[file] ?? file, operation: "read", errno: errno)
+        }
+        return try FileResult.decode(bytes, pretrain: true).scans
+    }
+}

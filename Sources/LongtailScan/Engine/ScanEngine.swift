@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LongtailCore
+import LongtailSupport
+
+/// The per-source pipeline behind both readers: samples → resampler → ticks →
+/// detectors and segment windows.
+final class ScanEngine {
+    let profile: Profile
+    let source: String
+    let resampler: Resampler
+    /// Everything a tick touches, behind a fixed pointer: mutated in place, with no copy
+    /// per drain and no run-time exclusivity check (a class's stored var would have both).
+    private let state: UnsafeMutablePointer<TickState>
+
+    /// `pretrainHz`: also keep the signals at this rate for the pretraining tier.
+    init(profile: Profile, source: String, pretrainHz: Double? = nil) {
+        self.profile = profile
+        self.source = source
+        resampler = Resampler(signals: profile.signals, rateHz: profile.rateHz)
+        state = .allocate(capacity: 1)
+        state.initialize(to: TickState(profile: profile, source: source))
+        if let hz = pretrainHz {
+            state.pointee.pretrain = PretrainSeries(channels: profile.signals.map(\.name), isState: profile.signals.map(\.isState),
+                                                    scanRateHz: profile.rateHz, rateHz: hz)
+        }
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    @inline(__always) func add(signal: Int, _ t: Int64, _ v: Double) { resampler.add(signal, t, v) }
+
+    func add(actorsAt t: Int64, _ list: [ActorObservation]) {
+        if let last = state.pointee.actorLists.last?.0, t < last { return }   // out of order: dropped, like a late sample
+        state.pointee.actorLists.append((t, list))
+    }
+
+    /// Runs every tick that is ready (all of them when `final`).
+    func drain(final: Bool) {
+        let s = state
+        resampler.drain(final: final) { t, count, columns in s.pointee.ticks(t, count, columns) }
+        if s.pointee.actorHead > 1024 { s.pointee.actorLists.removeFirst(s.pointee.actorHead); s.pointee.actorHead = 0 }
+    }
+
+    /// Closes everything and fills in `scan`.
+    func finish(into scan: inout SourceScan, available: Set<String>) {
+        drain(final: true)
+        var s = state.pointee
+        while s.actorHead < s.actorLists.count, s.driving != nil {
+            s.driving!.feed(actorsAt: s.actorLists[s.actorHead].0, s.actorLists[s.actorHead].1)
+            s.actorHead += 1
+        }
+        s.segments.finish()
+        scan.segments = s.segments.segments
+        s.pretrain?.finish()
+        scan.pretrain = s.pretrain
+        if s.driving != nil { scan.events = s.driving!.finish() }
+        if let r = s.robot { scan.events = RobotDetector.detect(r, thresholds: profile.thresholds, available: available) }
+        // The detectors left out the events whose signals are missing (`EventTable.enabled`).
+        scan.disabled = EventTable.disabled(in: profile.domain, available: available)
+        scan.gaps = resampler.gaps
+        scan.ticks = resampler.ticks
+        if let first = resampler.t0, let last = scan.segments.last?.endNs {
+            scan.clips = EventClip.clips(for: scan.events, source: source, padSeconds: profile.clipPadSeconds, firstNs: first, lastNs: last)
+        }
+        for (name, late) in resampler.outOfOrder where late > 0 {
+            scan.warnings.append("\(name): \(late) samples arrived out of time order and were dropped")
+        }
+        state.pointee = s
+    }
+}
+
+/// The tick-by-tick state of one source: detectors, segment windows, pending actor lists.
+struct TickState {
+    let profile: Profile
+    var segments: SegmentBuilder
+    var driving: DrivingDetector?
+    var robot: RobotEpisodeSignals?
+    /// For each profile signal, its index among the domain's canonical names.
+    let canonicalIndex: [Int]
+    var actorLists: [(Int64, [ActorObservation])] = []
+    var actorHead = 0
+    var pretrain: PretrainSeries?
+    let canonicalCount: Int
+    let isDriving: Bool
+    let relativeActors: Bool
+    let inPath: Double, front: Double
+
+    init(profile: Profile, source: String) {
+        self.profile = profile
+        let names = profile.canonicalNames
+        canonicalIndex = profile.signals.map { names.firstIndex(of: $0.name)! }
+        let channels = names + (profile.domain == .driving ? FeatureSpec.actorChannels : [])
+        segments = SegmentBuilder(source: source, channels: channels, features: FeatureSpec.features(for: profile.domain),
+                                  windowSeconds: profile.windowSeconds, hopSeconds: profile.hopSeconds, rateHz: profile.rateHz)
+        canonicalCount = names.count
+        isDriving = profile.domain == .driving
+        relativeActors = profile.actors?.velocityFrame == "relative"
+        inPath = isDriving ? profile.thresholds["low_ttc.in_path_m"] : 0
+        front = isDriving ? profile.thresholds["ego.front_m"] : 0
+    }
+
+    /// One block of ticks from the resampler (signal-major columns, `Resampler.blockTicks` apart).
+    mutating func ticks(_ start: Int64, _ count: Int, _ columns: UnsafeBufferPointer<Float>) {
+        let stride = Resampler.blockTicks, n = canonicalCount
+        let step = Int64((1e9 / profile.rateHz).rounded())
+        // Which profile signal feeds each canonical channel (-1: none).
+        var source = [Int](repeating: -1, count: n)
+        for k in 0..<canonicalIndex.count { source[canonicalIndex[k]] = k }
+        let base = columns.baseAddress!
+        // Each mapped canonical channel with its column in this block.
+        let mapped = (0..<n).compactMap { c in source[c] >= 0 ? (c, base + source[c] * stride) : nil }
+        // Per-tick actor summaries of this block: 4 channels × `stride`, NaN where no list.
+        var actorColumns = [Float](repeating: .nan, count: 4 * stride)
+        if isDriving {
+            if driving == nil {
+                driving = DrivingDetector(thresholds: profile.thresholds, dt: 1 / profile.rateHz, t0Ns: start, available: profile.available)
+            }
+            for i in 0..<count {
+                let t = start + Int64(i) * step
+                var frame = DrivingFrame()
+                for (c, column) in mapped {
+                    let v = column[i]
+                    if !v.isNaN { frame.set(c, v) }
+                }
+                while actorHead < actorLists.count && actorLists[actorHead].0 <= t {
+                    let at = actorLists[actorHead].0
+                    let list = relativeActors ? Self.absolute(actorLists[actorHead].1, speed: Double(frame.speed)) : actorLists[actorHead].1
+                    driving!.feed(actorsAt: at, list)
+                    Self.summarize(list, speed: Double(frame.speed), inPath: inPath, front: front, into: &actorColumns, at: i, stride: stride)
+                    actorHead += 1
+                }
+                driving!.feed(tick: t, frame)
+            }
+        } else {
+            if robot == nil { robot = RobotEpisodeSignals(t0Ns: start, dt: 1 / profile.rateHz) }
+            robot!.append(count: count) { c in source[c] >= 0 ? UnsafeBufferPointer(start: base + source[c] * stride, count: count) : nil }
+        }
+        pretrain?.add(start, count: count) { k in UnsafePointer(base + k * stride) }
+        actorColumns.withUnsafeBufferPointer { a in
+            segments.add(start, count: count) { c in
+                if c < n { return source[c] >= 0 ? UnsafeBufferPointer(start: base + source[c] * stride, count: count) : nil }
+                return UnsafeBufferPointer(rebasing: a[((c - n) * stride)..<((c - n) * stride + count)])
+            }
+        }
+    }
+
+    /// Radar-style lists give speeds relative to the ego: add the ego speed.
+    private static func absolute(_ list: [ActorObservation], speed: Double) -> [ActorObservation] {
+        list.map { var a = $0; a.vx += speed.isNaN ? 0 : speed; return a }
+    }
+
+    /// Per-tick actor summaries for the segment features.
+    private static func summarize(_ list: [ActorObservation], speed v: Double, inPath: Double, front: Double,
+                                  into columns: inout [Float], at tick: Int, stride: Int) {
+        var ttc = Float.nan, vru = Float.nan, ped = Float.nan, oncoming = Float.nan
+        for a in list {
+            let gap = a.x - front - a.length / 2
+            if abs(a.y) < inPath && gap > 0 && v - a.vx > 0.1 { ttc = Swift.min(ttc.isNaN ? .infinity : ttc, Float(gap / (v - a.vx))) }
+            if a.cls.isVulnerable && a.x >= -1 && a.x <= front + 5 { vru = Swift.min(vru.isNaN ? .infinity : vru, Float(abs(a.y))) }
+            if a.cls == .pedestrian && gap > 0 && abs(a.y) <= 5 { ped = Swift.min(ped.isNaN ? .infinity : ped, Float(gap)) }
+            if a.cls.isVehicle && cos(a.heading) < -0.5 && gap > 0 { oncoming = Swift.max(oncoming.isNaN ? -.infinity : oncoming, Float(v - a.vx)) }
+        }
+        func merge(_ k: Int, _ value: Float) {
+            guard !value.isNaN else { return }
+            let old = columns[k * stride + tick]
+            columns[k * stride + tick] = old.isNaN ? value : (k == 3 ? Swift.max(old, value) : Swift.min(old, value))
+        }
+        merge(0, ttc); merge(1, vru); merge(2, ped); merge(3, oncoming)
+    }
+}

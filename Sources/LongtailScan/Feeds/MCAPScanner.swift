@@ -1,0 +1,194 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LongtailCore
+import LongtailSupport
+import LongtailMCAP
+
+/// Scans one MCAP file with a profile: decodes only the fields the profile maps, straight
+/// into columns, and feeds the scan engine. Streams: memory stays bounded.
+struct MCAPScanner {
+    let profile: Profile
+    let path: String
+    var pretrainHz: Double? = nil
+    /// Decompress on a second thread (when the batch has a core to spare).
+    var pipelined = false
+
+    func scan(dryRun: Bool = false) throws(MCAPError) -> SourceScan {
+        var scan = SourceScan(id: SourceID(file: path))
+        let engine = ScanEngine(profile: profile, source: path, pretrainHz: pretrainHz)
+        let table = FeedTable(profile: profile, engine: engine)
+        // A dry run needs only channels and schemas: from the summary when the file has one.
+        if !(dryRun && table.addFromSummary(path)) {
+            let loop = RecordLoop(table: table, engine: engine, path: path, dryRun: dryRun)
+            defer { loop.release() }
+            if pipelined {   // with a spare core, a second thread reads and decompresses chunks ahead
+                try MCAPPipelinedReader.forEachRecord(inFile: path, loop.body)
+            } else {
+                try MCAPStreamReader.forEachRecord(inFile: path, loop.body)
+            }
+            table.messages = loop.messages
+            scan.bytes = loop.bytes
+        }
+        scan.messages = Int(table.messages)
+        scan.found = table.found
+        scan.warnings = table.warnings
+        var have = Set(table.found.keys)
+        if table.actorsFound { have.insert("actors") }
+        scan.missing = (profile.signals.map(\.name) + (profile.actors != nil ? ["actors"] : [])).filter { !have.contains($0) }
+        if dryRun {
+            scan.disabled = EventTable.disabled(in: profile.domain, available: have)
+            return scan
+        }
+        engine.finish(into: &scan, available: have)
+        return scan
+    }
+
+    /// The channels of one file as the record loop sees them: channel id → feed in a fixed
+    /// table (unowned: the strong references live in `keep`, so looking a feed up per
+    /// message retains nothing), and what was found or skipped, for the scan's record.
+    final class FeedTable {
+        let profile: Profile
+        let engine: ScanEngine
+        let slots: UnsafeMutablePointer<FeedSlot?>
+        private var keep: [ChannelFeed] = []
+        var schemas: [UInt16: Schema] = [:]
+        private var seen = Set<UInt16>()
+        var found: [String: String] = [:]
+        var warnings: [String] = []
+        var actorsFound = false
+        var messages: UInt64 = 0
+
+        init(profile: Profile, engine: ScanEngine) {
+            self.profile = profile
+            self.engine = engine
+            slots = .allocate(capacity: 65536)
+            slots.initialize(repeating: nil, count: 65536)
+        }
+
+        deinit { slots.deinitialize(count: 65536); slots.deallocate() }
+
+        /// Channels and schemas from the file's summary; false when it has none.
+        func addFromSummary(_ path: String) -> Bool {
+            guard let index = try? MCAPIndexedReader(path: path), index.usedFileSummary, !index.summary.channels.isEmpty else { return false }
+            schemas = index.summary.schemas
+            for id in index.summary.channels.keys.sorted() { add(index.summary.channels[id]!) }
+            messages = index.summary.statistics?.messageCount ?? 0
+            return true
+        }
+
+        /// A channel record: its feed, the first time the channel is seen.
+        func add(_ c: Channel) {
+            guard seen.insert(c.id).inserted else { return }
+            guard let made = ChannelMapping.make(profile, channel: c, schema: schemas[c.schemaID], actors: true) else { return }
+            let mapping: ChannelMapping
+            switch made {
+            case .failure(let skipped): warnings.append(skipped.warning); return
+            case .success(let m): mapping = m
+            }
+            warnings += mapping.warnings
+            let feed = ChannelFeed(mapping)
+            for s in mapping.signals { found[profile.signals[s.index].name] = s.from }
+            if mapping.actors != nil {
+                actorsFound = true
+                found["actors"] = c.topic
+            }
+            feed.seal(plan: mapping.plan, names: mapping.extractor.scalarNames, stampNames: mapping.stampNames, place: engine.resampler.place(of:))
+            if !feed.signals.isEmpty || feed.actors != nil {
+                keep.append(feed)
+                slots[Int(c.id)] = FeedSlot(feed: feed)
+            }
+        }
+    }
+
+    /// The record loop: per message, only constants and fixed pointers are touched, so
+    /// holding it in a closure value costs no run-time exclusivity checks per message.
+    final class RecordLoop {
+        let body: (RawRecord) throws(MCAPError) -> Void
+        private let counters: UnsafeMutablePointer<UInt64>   // messages, bytes, last drain time
+        var messages: UInt64 { counters[0] }
+        var bytes: UInt64 { counters[1] }
+
+        init(table: FeedTable, engine: ScanEngine, path: String, dryRun: Bool) {
+            let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)
+            counters.initialize(repeating: 0, count: 3)
+            self.counters = counters
+            let feeds = table.slots
+            body = { (raw: RawRecord) throws(MCAPError) in
+                switch raw.opcode {
+                case Opcode.message:
+                    let m = try raw.messageView()
+                    counters[0] &+= 1
+                    guard let slot = feeds[Int(m.channelID)] else { return }
+                    if dryRun { return }
+                    counters[1] &+= UInt64(m.data.count)
+                    var t: Int64
+                    if let fast = slot.fast {
+                        let data = m.data, logTime = m.logTime
+                        switch fast._withUnsafeGuaranteedRef({ $0.feed(data, logTime: logTime, into: engine) }) {
+                        case .sampled(let at):
+                            if at > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, at)) }
+                            return
+                        case .failed(let error): throw Self.malformed(error, raw, path)
+                        case .general: break
+                        }
+                    }
+                    do throws(CDRError) { t = try slot.feed.feedGeneral(m.data, logTime: m.logTime, into: engine) } catch {
+                        throw Self.malformed(error, raw, path)
+                    }
+                    if t > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
+                case Opcode.schema:
+                    if case .schema(let s) = try raw.parse() { table.schemas[s.id] = s }
+                case Opcode.channel:
+                    if case .channel(let c) = try raw.parse() { table.add(c) }
+                default: break
+                }
+            }
+        }
+
+        /// Frees the counters (the loop is not used after).
+        func release() { counters.deallocate() }
+
+        static func malformed(_ error: CDRError, _ raw: RawRecord, _ path: String) -> MCAPError {
+            MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
+                      offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
+        }
+    }
+
+    /// One message's actor list from the ragged columns.
+    static func actors(_ a: ActorColumns, _ r: RaggedColumns) -> [ActorObservation] {
+        let ids = r.row(0, column: a.id), xs = r.row(0, column: a.x), ys = r.row(0, column: a.y), vxs = r.row(0, column: a.vx)
+        let n = ids.count
+        guard xs.count == n, ys.count == n, vxs.count == n else { return [] }
+        let cls = a.cls.map { r.row(0, column: $0) }
+        let vys = a.vy.map { r.row(0, column: $0) }
+        let lengths = a.length.map { r.row(0, column: $0) }
+        // The orientation quaternion's four columns, when all are there with one value per actor.
+        let q = a.orientation.flatMap { o -> (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>)? in
+            let (qx, qy, qz, qw) = (r.row(0, column: o[0]), r.row(0, column: o[1]), r.row(0, column: o[2]), r.row(0, column: o[3]))
+            return qx.count == n && qy.count == n && qz.count == n && qw.count == n ? (qx, qy, qz, qw) : nil
+        }
+        var out: [ActorObservation] = []
+        out.reserveCapacity(n)
+        let base = xs.startIndex
+        for i in 0..<n {
+            func at(_ s: UnsafeBufferPointer<Double>?) -> Double? { guard let s, s.count == n else { return nil }; return s[i] }
+            var heading = 0.0
+            if let q {
+                let x = q.0[i], y = q.1[i], z = q.2[i], w = q.3[i]
+                heading = atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
+            }
+            var vx = vxs[base + i], vy = at(vys) ?? 0
+            // "ego" needs nothing; "relative" is made absolute by the engine, which knows the ego speed.
+            if a.objectFrame {
+                let c = cos(heading), s = sin(heading)
+                (vx, vy) = (vx * c - vy * s, vx * s + vy * c)
+            }
+            let cls = at(cls).map { a.cls(of: $0) } ?? .unknown
+            out.append(ActorObservation(id: Int(ids[ids.startIndex + i]), cls: cls,
+                                        x: xs[base + i], y: ys[ys.startIndex + i], vx: vx, vy: vy, heading: heading,
+                                        length: at(lengths) ?? 0))
+        }
+        return out
+    }
+}

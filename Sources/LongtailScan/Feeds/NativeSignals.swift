@@ -1,0 +1,113 @@
+import LongtailCore
+import LongtailHDF5
+import LongtailMCAP
+import LongtailSupport
+
+/// A source's canonical signals at their native rate and full precision, for given
+/// intervals: what the alignment tier and `longtail export --to clip.h5` store. Reads only
+/// the chunks that overlap the intervals (MCAP) or the episode's mapped datasets (HDF5).
+public enum NativeSignals {
+    /// One canonical signal's samples in one interval.
+    public struct Series: Sendable, Equatable {
+        public var name: String
+        /// Where the values came from: `topic field[,field…]` or `dataset[column,…]`.
+        public var from: String
+        public var scale: Double
+        public var offset: Double
+        /// The profile's enumeration map (raw value → value) as JSON, when it has one.
+        public var map: String?
+        public var times: [Int64] = []
+        public var values: [Double] = []
+    }
+
+    /// Per interval (in the order given), the series of every mapped signal that has
+    /// samples in `[start, end)`, in profile order.
+    public static func read(source: SourceID, profile: Profile, intervals: [(start: Int64, end: Int64)]) throws -> [[Series]] {
+        var out: [[Series?]] = intervals.map { _ in profile.signals.map { _ in nil } }
+        func add(_ interval: Int, _ signal: Int, from: String, _ t: Int64, _ v: Double) {
+            if out[interval][signal] == nil {
+                let spec = profile.signals[signal]
+                let map = spec.map.map { m in "{" + m.keys.sorted().map { "\"\($0)\":\(m[$0]!)" }.joined(separator: ",") + "}" }
+                out[interval][signal] = Series(name: spec.name, from: from, scale: spec.scale ?? 1, offset: spec.offset ?? 0, map: map)
+            }
+            out[interval][signal]!.times.append(t)
+            out[interval][signal]!.values.append(v)
+        }
+        func sample(_ signal: Int, _ from: String, _ t: Int64, _ v: Double) {
+            for (k, iv) in intervals.enumerated() where t >= iv.start && t < iv.end { add(k, signal, from: from, t, v) }
+        }
+        if HDF5File.isHDF5(path: source.file) {
+            try readHDF5(source, profile: profile, sample)
+        } else {
+            try readMCAP(source.file, profile: profile, intervals: intervals, sample)
+        }
+        return out.map { $0.compactMap { $0 } }
+    }
+
+    /// Every mapped sample of an HDF5 episode (episodes are short: read whole).
+    private static func readHDF5(_ source: SourceID, profile: Profile, _ sample: (Int, String, Int64, Double) -> Void) throws {
+        let scanner = HDF5Scanner(profile: profile, path: source.file)
+        let file = try HDF5File(path: source.file)
+        let prefix = source.episode.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
+        let episode = try scanner.samples(file, prefix: prefix, t0: try scanner.startTime(file))
+        for s in episode.series {
+            let from = episode.found[profile.signals[s.signal].name] ?? ""
+            for r in s.times.indices { sample(s.signal, from, s.times[r], s.values[r]) }
+        }
+    }
+
+    /// A channel's mapping with the buffers it decodes into.
+    private final class Feed {
+        let mapping: ChannelMapping
+        let block: ColumnBlock
+        let ragged: RaggedColumns?
+        init(_ m: ChannelMapping) {
+            mapping = m
+            block = ColumnBlock(names: m.extractor.scalarNames, capacity: 1)
+            ragged = m.extractor.raggedNames.isEmpty ? nil : RaggedColumns(names: m.extractor.raggedNames)
+        }
+    }
+
+    /// Every mapped sample of messages logged near the intervals (2 s either side, for
+    /// header stamps that differ from log times).
+    private static func readMCAP(_ path: String, profile: Profile, intervals: [(start: Int64, end: Int64)],
+                                 _ sample: (Int, String, Int64, Double) -> Void) throws {
+        let reader = try MCAPIndexedReader(path: path)
+        let pad: Int64 = 2_000_000_000
+        var ranges: [(Int64, Int64)] = []
+        for iv in intervals.sorted(by: { $0.start < $1.start }) {
+            let lo = max(0, iv.start - pad), hi = iv.end + pad
+            if let last = ranges.last, lo <= last.1 { ranges[ranges.count - 1].1 = max(last.1, hi) } else { ranges.append((lo, hi)) }
+        }
+        var feeds: [UInt16: Feed?] = [:]
+        func feed(for channel: Channel, schema: Schema?) -> Feed? {
+            if let f = feeds[channel.id] { return f }
+            // Channels that do not map, or not fully, are left out here as in the scan.
+            guard case .success(let m) = ChannelMapping.make(profile, channel: channel, schema: schema, actors: false), !m.signals.isEmpty else {
+                feeds[channel.id] = .some(nil)
+                return nil
+            }
+            let f = Feed(m)
+            feeds[channel.id] = f
+            return f
+        }
+        for (lo, hi) in ranges {
+            try reader.readMessages(startTime: UInt64(lo), endTime: UInt64(hi)) { (m: IndexedMessage) throws(MCAPError) in
+                guard let f = feed(for: m.channel, schema: m.schema) else { return }
+                do throws(CDRError) {
+                    try f.mapping.extractor.extract(m.data, timestamp: Int64(m.logTime), into: f.block, ragged: f.ragged)
+                } catch {
+                    throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"), offset: 0, file: path)
+                }
+                var t = Int64(m.logTime)
+                if let (s, n) = f.mapping.stamp { t = Int64(f.block.column(s)[0]) * 1_000_000_000 + Int64(f.block.column(n)[0]) }
+                for s in f.mapping.signals {
+                    let v = s.combiner.value { f.block.column(s.columns[$0])[0] }
+                    sample(s.index, s.from, t, v)
+                }
+                f.block.reset()
+                f.ragged?.reset()
+            }
+        }
+    }
+}

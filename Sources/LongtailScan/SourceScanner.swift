@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LongtailHDF5
+import LongtailSupport
+
+/// The scan library's entry point: one file and a profile in, one result per source out
+/// (an MCAP file is one source, an HDF5 file one per episode). Writes nothing.
+public enum SourceScanner {
+    /// A path that is not a readable file.
+    public struct UnreadableFile: Error, CustomStringConvertible, Sendable {
+        public var path: String
+        public init(path: String) { self.path = path }
+        public var description: String { "\(path): no such file, or not readable" }
+    }
+
+    /// Scans one file (MCAP or HDF5, told apart by their first bytes).
+    /// - Parameters:
+    ///   - pretrainHz: also keep the signals at this rate for the pretraining tier.
+    ///   - pipelined: MCAP chunks are read and decompressed on a second thread.
+    /// - Throws: `UnreadableFile`, `MCAPError` or `HDF5Error` naming the file.
+    public static func scan(_ path: String, profile: Profile, dryRun: Bool = false, pretrainHz: Double? = nil,
+                            pipelined: Bool = false) throws -> [SourceScan] {
+        guard access(path, R_OK) == 0 else { throw UnreadableFile(path: path) }
+        if HDF5File.isHDF5(path: path) {
+            return try HDF5Scanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)
+        }
+        return [try MCAPScanner(profile: profile, path: path, pretrainHz: pretrainHz, pipelined: pipelined).scan(dryRun: dryRun)]
+    }
+
+    /// The features of a domain's segments, in vector order (the rarity model's).
+    public static func features(for domain: Profile.Domain) -> [FeatureSpec] { FeatureSpec.features(for: domain) }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import LongtailCatalog
+import LongtailSupport
+
+/// `longtail eval`: detected events against ground-truth labels, per event class. A
+/// detection matches a label of the same class and source when their intervals overlap
+/// with IoU ≥ the threshold; each label and each detection is matched at most once
+/// (greedily, best IoU first).
+public enum Evaluation {
+    /// One interval of one class in one source.
+    public struct Interval: Sendable, Equatable {
+        public var source: String
+        public var event: String
+        public var startNs: Int64
+        public var endNs: Int64
+
+        public init(source: String, event: String, startNs: Int64, endNs: Int64) {
+            self.source = source; self.event = event; self.startNs = startNs; self.endNs = endNs
+        }
+    }
+
+    /// Counts for one event class.
+    public struct ClassScore: Sendable, Equatable {
+        public var event: String
+        public var truePositives = 0
+        public var falsePositives = 0
+        public var misses = 0
+        public var precision: Double { truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives) }
+        public var recall: Double { truePositives + misses == 0 ? 1 : Double(truePositives) / Double(truePositives + misses) }
+        public var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }
+    }
+
+    /// A line that is not a usable label or event.
+    public struct BadLine: Error, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        public var detail: String
+        public var description: String { "\(file):\(line): \(detail)" }
+    }
+
+    public static func iou(_ a: Interval, _ b: Interval) -> Double {
+        let inter = max(0, min(a.endNs, b.endNs) - max(a.startNs, b.startNs))
+        let union = max(a.endNs, b.endNs) - min(a.startNs, b.startNs)
+        return union <= 0 ? (a.startNs == b.startNs ? 1 : 0) : Double(inter) / Double(union)
+    }
+
+    /// Reads `{"source", "event", "start_ns", "end_ns", ...}` lines (labels or scan events).
+    /// The detections of a scan's output directory: from its catalog, else (older outputs)
+    /// from its `events.jsonl`. Sources are named by file name, as labels name them.
+    public static func detections(in dir: String) throws -> [Interval] {
+        if FileManager.default.fileExists(atPath: dir + "/" + Catalog.fileName) {
+            return try Catalog(opening: dir).distinctEvents().map {
+                Interval(source: SourceID(parsing: $0.source).shortName, event: $0.name, startNs: $0.startNs, endNs: $0.endNs)
+            }
+        }
+        return try read(dir + "/events.jsonl")
+    }
+
+    public static func read(_ path: String) throws -> [Interval] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BadLine(file: path, line: 0, detail: "cannot read the file")
+        }
+        var out: [Interval] = []
+        for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() where !line.isEmpty {
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw BadLine(file: path, line: i + 1, detail: "not a JSON object")
+            }
+            guard let source = obj["source"] as? String, let event = obj["event"] as? String,
+                  let s = (obj["start_ns"] as? NSNumber)?.int64Value, let e = (obj["end_ns"] as? NSNumber)?.int64Value else {
+                throw BadLine(file: path, line: i + 1, detail: "needs source, event, start_ns and end_ns")
+            }
+            out.append(Interval(source: source, event: event, startNs: s, endNs: e))
+        }
+        return out
+    }
+
+    /// Per-class scores of `detected` against `labels` at `iouThreshold`, sorted by class.
+    /// Classes that appear in either list are reported; `only` restricts to given sources.
+    public static func score(detected: [Interval], labels: [Interval], iouThreshold: Double) -> [ClassScore] {
+        var scores: [String: ClassScore] = [:]
+        let keys = Set(detected.map { [$0.source, $0.event] } + labels.map { [$0.source, $0.event] })
+        for key in keys.sorted(by: { $0.joined(separator: "\u{0}") < $1.joined(separator: "\u{0}") }) {
+            let d = detected.filter { $0.source == key[0] && $0.event == key[1] }
+            let l = labels.filter { $0.source == key[0] && $0.event == key[1] }
+            var pairs: [(Double, Int, Int)] = []
+            for (i, x) in d.enumerated() { for (j, y) in l.enumerated() { let v = iou(x, y); if v >= iouThreshold { pairs.append((v, i, j)) } } }
+            pairs.sort { ($0.0, -$0.1, -$0.2) > ($1.0, -$1.1, -$1.2) }
+            var usedD = Set<Int>(), usedL = Set<Int>()
+            for (_, i, j) in pairs where !usedD.contains(i) && !usedL.contains(j) { usedD.insert(i); usedL.insert(j) }
+            var s = scores[key[1]] ?? ClassScore(event: key[1])
+            s.truePositives += usedD.count
+            s.falsePositives += d.count - usedD.count
+            s.misses += l.count - usedL.count
+            scores[key[1]] = s
+        }
+        return scores.values.sorted { $0.event < $1.event }
+    }
+
+    /// All classes together.
+    public static func total(_ scores: [ClassScore]) -> ClassScore {
+        var t = ClassScore(event: "all")
+        for s in scores { t.truePositives += s.truePositives; t.falsePositives += s.falsePositives; t.misses += s.misses }
+        return t
+    }
+
+    /// The table `longtail eval` prints.
+    public static func table(_ scores: [ClassScore], iou: Double) -> String {
+        let width = max(26, (scores.map(\.event.count).max() ?? 0) + 2)
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        func f(_ v: Double) -> String { String(format: "%.3f", v) }
+        var out = pad("event (IoU ≥ \(iou))", width) + lpad("precision", 10) + lpad("recall", 8) + lpad("F1", 7) + lpad("TP", 6) + lpad("FP", 5) + lpad("missed", 8) + "\n"
+        for s in scores + [total(scores)] {
+            out += pad(s.event, width) + lpad(f(s.precision), 10) + lpad(f(s.recall), 8) + lpad(f(s.f1), 7)
+                + lpad(String(s.truePositives), 6) + lpad(String(s.falsePositives), 5) + lpad(String(s.misses), 8) + "\n"
+        }
+        return out
+    }
+
+    /// The JSON `longtail eval --format json` prints.
+    public static func json(_ scores: [ClassScore], iou: Double) -> String {
+        var j = JSONText()
+        j.raw("{"); j.key("iou", first: true); j.double(iou); j.key("events"); j.raw("[")
+        for (i, s) in (scores + [total(scores)]).enumerated() {
+            if i > 0 { j.raw(",") }
+            j.raw("{"); j.key("event", first: true); j.string(s.event)
+            j.key("precision"); j.double(s.precision); j.key("recall"); j.double(s.recall); j.key("f1"); j.double(s.f1)
+            j.key("true_positives"); j.raw(String(s.truePositives)); j.key("false_positives"); j.raw(String(s.falsePositives))
+            j.key("misses"); j.raw(String(s.misses)); j.raw("}")
+        }
+        j.raw("]}\n")
+        return j.text
+    }
+}

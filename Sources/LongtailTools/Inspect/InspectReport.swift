@@ -1,0 +1,96 @@
+import LongtailMCAP
+import LongtailSupport
+
+/// Renders an `MCAPInfo` as text (like `mcap info`) or as one JSON object.
+public enum InspectReport {
+    /// Human-readable report.
+    public static func text(_ i: MCAPInfo) -> String {
+        var s = ""
+        s += "file:        \(i.path)\n"
+        s += "size:        \(byteCount(i.fileSize))\n"
+        s += "library:     \(i.library)\n"
+        s += "profile:     \(i.profile)\n"
+        s += "messages:    \(i.messageCount)\n"
+        let duration = i.endTime >= i.startTime ? Double(i.endTime - i.startTime) / 1e9 : 0
+        s += "duration:    \(formatSeconds(duration))\n"
+        s += "start:       \(seconds(i.startTime)) (\(i.startTime) ns)\n"
+        s += "end:         \(seconds(i.endTime)) (\(i.endTime) ns)\n"
+        if i.chunkCount > 0 {
+            let ratio = i.uncompressedBytes > 0 ? Double(i.compressedBytes) / Double(i.uncompressedBytes) * 100 : 0
+            s += "compression:\n"
+            for (name, n) in i.compression.sorted(by: { $0.key < $1.key }) {
+                s += "    \(name): [\(n)/\(i.chunkCount) chunks]\n"
+            }
+            s += "    \(byteCount(i.compressedBytes)) compressed / \(byteCount(i.uncompressedBytes)) uncompressed (\(formatPercent(ratio)))\n"
+        } else {
+            s += "chunks:      0 (messages are not chunked)\n"
+        }
+        s += "channels:\n"
+        let width = i.channels.map(\.topic.count).max() ?? 0
+        for c in i.channels {
+            let pad = String(repeating: " ", count: width - c.topic.count)
+            let rate = duration > 0 ? " \(formatRate(Double(c.messageCount) / duration))" : ""
+            s += "    (\(c.id)) \(c.topic)\(pad)  \(c.messageCount) msgs\(rate) : \(c.schemaName) [\(c.schemaEncoding)] \(c.messageEncoding)\n"
+        }
+        s += "attachments: \(i.attachmentCount)\n"
+        s += "metadata:    \(i.metadataCount)\n"
+        if !i.fromSummary { s += "(no usable summary: figures come from a full scan)\n" }
+        return s
+    }
+
+    /// One JSON object with the same figures.
+    public static func json(_ i: MCAPInfo) -> String {
+        var j = JSONText()
+        j.raw("{")
+        j.key("file", first: true); j.string(i.path)
+        j.key("size"); j.raw(String(i.fileSize))
+        j.key("library"); j.string(i.library)
+        j.key("profile"); j.string(i.profile)
+        j.key("message_count"); j.raw(String(i.messageCount))
+        j.key("start_time"); j.raw(String(i.startTime))
+        j.key("end_time"); j.raw(String(i.endTime))
+        j.key("chunk_count"); j.raw(String(i.chunkCount))
+        j.key("compression"); j.raw("{")
+        for (k, (name, n)) in i.compression.sorted(by: { $0.key < $1.key }).enumerated() {
+            j.key(name, first: k == 0); j.raw(String(n))
+        }
+        j.raw("}")
+        j.key("compressed_bytes"); j.raw(String(i.compressedBytes))
+        j.key("uncompressed_bytes"); j.raw(String(i.uncompressedBytes))
+        j.key("channels"); j.raw("[")
+        for (k, c) in i.channels.enumerated() {
+            if k > 0 { j.raw(",") }
+            j.raw("{")
+            j.key("id", first: true); j.raw(String(c.id))
+            j.key("topic"); j.string(c.topic)
+            j.key("schema_name"); j.string(c.schemaName)
+            j.key("schema_encoding"); j.string(c.schemaEncoding)
+            j.key("message_encoding"); j.string(c.messageEncoding)
+            j.key("message_count"); j.raw(String(c.messageCount))
+            j.raw("}")
+        }
+        j.raw("]")
+        j.key("attachment_count"); j.raw(String(i.attachmentCount))
+        j.key("metadata_count"); j.raw(String(i.metadataCount))
+        j.key("from_summary"); j.raw(i.fromSummary ? "true" : "false")
+        j.raw("}")
+        return j.text
+    }
+
+    static func byteCount(_ n: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var v = Double(n)
+        var u = 0
+        while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
+        return u == 0 ? "\(n) B" : "\(fixed(v, 2)) \(units[u])"
+    }
+
+    static func seconds(_ ns: UInt64) -> String { "\(ns / 1_000_000_000).\(pad9(ns % 1_000_000_000))" }
+    static func pad9(_ v: UInt64) -> String { let s = String(v); return String(repeating: "0", count: 9 - s.count) + s }
+    static func formatSeconds(_ s: Double) -> String { "\(fixed(s, 3)) s" }
+    static func formatPercent(_ p: Double) -> String { "\(fixed(p, 1)) %" }
+    static func formatRate(_ hz: Double) -> String { "\(fixed(hz, 2)) Hz" }
+
+    /// `v` with `digits` decimals, without Foundation's locale-dependent formatting.
+    static func fixed(_ v: Double, _ digits: Int) -> String { Formatting.fixed(v, digits) }
+}
