@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "LongtailCore", targets: ["LongtailCore"]),
         .library(name: "LongtailMCAP", targets: ["LongtailMCAP"]),
         .library(name: "LongtailHDF5", targets: ["LongtailHDF5"]),
+        .library(name: "LongtailBag", targets: ["LongtailBag"]),
         .library(name: "LongtailCatalog", targets: ["LongtailCatalog"]),
         .library(name: "LongtailScan", targets: ["LongtailScan"]),
         .library(name: "LongtailOutput", targets: ["LongtailOutput"]),
@@ -30,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+        // libbz2 ships no pkg-config file on Debian: the module map links it by name.
+        .systemLibrary(name: "CBZ2", providers: [.apt(["libbz2-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
         // The libraries, top to bottom; each imports only libraries above it (docs/architecture.md).
@@ -40,22 +43,23 @@ let package = Package(
         // Formats.
         .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CISAL"]),
         .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5", "CZstd"]),
+        .target(name: "LongtailBag", dependencies: ["CBZ2", "CLZ4"]),
         .target(name: "LongtailCatalog", dependencies: ["LongtailSupport", "LongtailCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Path + profile in, one scan result per source out; writes nothing.
-        .target(name: "LongtailScan", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailHDF5", "TOMLKit"]),
+        .target(name: "LongtailScan", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailBag", "LongtailHDF5", "TOMLKit"]),
         // Everything under --out: scan files, tiers, knowledge, catalog rows, export.
-        .target(name: "LongtailOutput", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog",
+        .target(name: "LongtailOutput", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailBag", "LongtailHDF5", "LongtailCatalog",
                                                        "LongtailScan", "CDeflate", "CISAL"]),
         // The batch: workers, .work results, resume, shards, merge, the finish.
         .target(name: "LongtailRun", dependencies: ["LongtailSupport", "LongtailCore", "LongtailScan", "LongtailOutput"]),
         // The labelled generator.
         .target(name: "LongtailSynth", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailHDF5"]),
         // inspect, cat, eval.
-        .target(name: "LongtailTools", dependencies: ["LongtailSupport", "LongtailMCAP", "LongtailHDF5", "LongtailCatalog"]),
+        .target(name: "LongtailTools", dependencies: ["LongtailSupport", "LongtailMCAP", "LongtailBag", "LongtailHDF5", "LongtailCatalog"]),
         .executableTarget(
             name: "longtail",
             dependencies: ["LongtailSupport", "LongtailCore", "LongtailCatalog", "LongtailScan", "LongtailOutput", "LongtailRun",
-                           "LongtailSynth", "LongtailTools",
+                           "LongtailSynth", "LongtailTools", "LongtailBag",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
             path: "Sources/CLI"
         ),
@@ -73,9 +77,9 @@ let package = Package(
         .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5", "TestSupport", "LongtailMCAP"]),
         .testTarget(name: "LongtailCatalogTests", dependencies: ["LongtailCatalog", "LongtailCore", "LongtailSynth", "TestSupport"]),
         .testTarget(name: "LongtailScanTests", dependencies: ["LongtailScan", "LongtailCore", "LongtailSupport", "LongtailSynth", "TestSupport"]),
-        .testTarget(name: "LongtailOutputTests", dependencies: ["LongtailOutput", "LongtailRun", "LongtailScan", "LongtailSupport", "LongtailSynth", "LongtailTools",
+        .testTarget(name: "LongtailOutputTests", dependencies: ["LongtailOutput", "LongtailRun", "LongtailScan", "LongtailSupport", "LongtailSynth", "LongtailTools", "LongtailBag",
                                                                "LongtailCatalog", "LongtailCore", "LongtailHDF5", "TestSupport"]),
-        .testTarget(name: "LongtailRunTests", dependencies: ["LongtailRun", "LongtailOutput", "LongtailScan", "LongtailSynth", "LongtailTools",
+        .testTarget(name: "LongtailRunTests", dependencies: ["LongtailRun", "LongtailOutput", "LongtailScan", "LongtailSynth", "LongtailTools", "LongtailBag",
                                                             "LongtailCore", "LongtailHDF5", "LongtailSupport", "TestSupport"]),
         .testTarget(name: "LongtailSynthTests", dependencies: ["LongtailSynth", "LongtailMCAP", "LongtailHDF5", "LongtailCore", "TestSupport"]),
         .testTarget(name: "LongtailSupportTests", dependencies: ["LongtailSupport"]),

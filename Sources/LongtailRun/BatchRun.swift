@@ -72,7 +72,7 @@ enum InputFiles {
             var isDir: ObjCBool = false
             if fm.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
                 let items = (fm.enumerator(atPath: p)?.allObjects as? [String]) ?? []
-                for item in items.filter({ $0.hasSuffix(".mcap") || $0.hasSuffix(".h5") || $0.hasSuffix(".hdf5") }).sorted() {
+                for item in items.filter({ $0.hasSuffix(".mcap") || $0.hasSuffix(".bag") || $0.hasSuffix(".h5") || $0.hasSuffix(".hdf5") }).sorted() {
                     let f = (p as NSString).appendingPathComponent(item)
                     out.append((f, String(f.dropFirst(p.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))))
                 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LongtailBag
 import LongtailHDF5
 import LongtailSupport
 
@@ -14,7 +15,7 @@ public enum SourceScanner {
         public var description: String { "\(path): no such file, or not readable" }
     }
 
-    /// Scans one file (MCAP or HDF5, told apart by their first bytes).
+    /// Scans one file (MCAP, ROS 1 bag or HDF5, told apart by their first bytes).
     /// - Parameters:
     ///   - pretrainHz: also keep the signals at this rate for the pretraining tier.
     ///   - pipelined: MCAP chunks are read and decompressed on a second thread.
@@ -22,10 +23,22 @@ public enum SourceScanner {
     public static func scan(_ path: String, profile: Profile, dryRun: Bool = false, pretrainHz: Double? = nil,
                             pipelined: Bool = false) throws -> [SourceScan] {
         guard access(path, R_OK) == 0 else { throw UnreadableFile(path: path) }
+        if isBag(path) {
+            return [try BagScanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)]
+        }
         if HDF5File.isHDF5(path: path) {
             return try HDF5Scanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)
         }
         return [try MCAPScanner(profile: profile, path: path, pretrainHz: pretrainHz, pipelined: pipelined).scan(dryRun: dryRun)]
+    }
+
+    /// Whether the file starts with a ROS 1 bag's magic line (any version: the bag reader
+    /// names older versions).
+    static func isBag(_ path: String) -> Bool {
+        guard let f = fopen(path, "rb") else { return false }
+        defer { fclose(f) }
+        var head = [UInt8](repeating: 0, count: 7)
+        return fread(&head, 1, 7, f) == 7 && BagReader.looksLikeBag(head)
     }
 
     /// The features of a domain's segments, in vector order (the rarity model's).

@@ -42,9 +42,12 @@ struct CatCommand: OutcomeCommand {
     var format: Format = .jsonl
 
     mutating func execute() throws -> Outcome {
-        if try InputKind.of(file) == .hdf5 { return try catHDF5() }
-        if dataset != nil || rows != nil { throw ValidationError("--dataset and --rows apply to HDF5 files; \(file) is MCAP") }
-        if format == .csv { throw ValidationError("--format csv applies to HDF5 datasets; MCAP messages print as jsonl") }
+        let kind: InputKind
+        do { kind = try InputKind.of(file) } catch { throw CLIFailure(error) }
+        if kind == .hdf5 { return try catHDF5() }
+        let name = kind == .bag ? "a ROS 1 bag" : "MCAP"
+        if dataset != nil || rows != nil { throw ValidationError("--dataset and --rows apply to HDF5 files; \(file) is \(name)") }
+        if format == .csv { throw ValidationError("--format csv applies to HDF5 datasets; \(name) messages print as jsonl") }
         var selection = MessageDump.Selection()
         selection.topics = Set(topics)
         selection.since = since ?? 0
@@ -52,7 +55,8 @@ struct CatCommand: OutcomeCommand {
         let out = StandardOutput()
         let outcome: MessageDump.Outcome
         do {
-            outcome = try MessageDump.run(path: file, selection: selection, line: out.line, warning: warn)
+            outcome = kind == .bag ? try MessageDump.runBag(path: file, selection: selection, line: out.line, warning: warn)
+                                   : try MessageDump.run(path: file, selection: selection, line: out.line, warning: warn)
         } catch {
             out.flush()
             throw CLIFailure(error)

@@ -1,14 +1,17 @@
 import ArgumentParser
 import Foundation
+import LongtailBag
 import LongtailTools
 
 struct InspectCommand: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Summarise an MCAP or HDF5 file.",
+        abstract: "Summarise an MCAP file, a ROS 1 bag or an HDF5 file.",
         discussion: """
         MCAP: profile, library, chunk compression, channels (schema, encoding, count, rate), time \
         range and sizes, from the summary section when the file has one, otherwise from a full scan. \
+        ROS 1 bag: compression, connections (type, md5sum, count, rate), time range, from the \
+        bag's index, or from a full scan when the recorder did not write one. \
         HDF5: every group and dataset with shape, type, chunking, filters and attributes.
         """
     )
@@ -22,7 +25,20 @@ struct InspectCommand: OutcomeCommand {
     var format: Format = .text
 
     mutating func execute() throws -> Outcome {
-        if try InputKind.of(file) == .hdf5 {
+        let kind: InputKind
+        do { kind = try InputKind.of(file) } catch { throw CLIFailure(error) }
+        if kind == .bag {
+            let report: (index: BagIndex, size: UInt64)
+            do { report = try BagReport.read(path: file) } catch { throw CLIFailure(error) }
+            let out = StandardOutput()
+            switch format {
+            case .text: out.write(BagReport.text(report.index, path: file, size: report.size))
+            case .json: out.line(BagReport.json(report.index, path: file, size: report.size))
+            }
+            out.flush()
+            return .success
+        }
+        if kind == .hdf5 {
             let entries: [HDF5Report.Entry]
             do { entries = try HDF5Report.read(path: file) } catch { throw CLIFailure(error) }
             let out = StandardOutput()

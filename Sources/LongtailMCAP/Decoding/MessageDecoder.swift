@@ -14,7 +14,7 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unsupportedEncoding(let topic, let m, let s):
-            "channel '\(topic)': unsupported message encoding '\(m)' (schema encoding '\(s)'); Longtail decodes cdr with ros2msg schemas and json"
+            "channel '\(topic)': unsupported message encoding '\(m)' (schema encoding '\(s)'); Longtail decodes cdr with ros2msg schemas, ros1 with ros1msg schemas, and json"
         case .schema(let topic, let e): "channel '\(topic)': \(e)"
         case .missingSchema(let topic, let id): "channel '\(topic)': schema id \(id) is not defined in the file"
         case .cdr(let topic, let e): "channel '\(topic)': \(e)"
@@ -46,11 +46,29 @@ public enum MessageDecoder: Sendable {
             } catch {
                 throw .schema(topic: channel.topic, error)
             }
+        case "ros1":
+            guard let schema else {
+                throw .missingSchema(topic: channel.topic, schemaID: channel.schemaID)
+            }
+            guard schema.encoding == "ros1msg" else {
+                throw .unsupportedEncoding(topic: channel.topic, messageEncoding: channel.messageEncoding,
+                                           schemaEncoding: schema.encoding)
+            }
+            return try ros1(type: schema.name, definition: String(decoding: schema.data, as: UTF8.self), topic: channel.topic)
         case "json":
             return .json
         default:
             throw .unsupportedEncoding(topic: channel.topic, messageEncoding: channel.messageEncoding,
                                        schemaEncoding: schema?.encoding ?? "")
+        }
+    }
+
+    /// The decoder of ROS 1 serialized messages of `type` (`pkg/Name`) with its `ros1msg`
+    /// definition: an MCAP `ros1` channel, or a bag connection.
+    /// - Throws: `DecodeError.schema` when the definition does not parse.
+    public static func ros1(type: String, definition: String, topic: String) throws(DecodeError) -> MessageDecoder {
+        do throws(ROS2SchemaError) { return .cdr(try CDRPlan(ros1msgNamed: type, text: definition)) } catch {
+            throw .schema(topic: topic, error)
         }
     }
 

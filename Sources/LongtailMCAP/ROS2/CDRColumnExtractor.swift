@@ -38,11 +38,14 @@ public final class CDRColumnExtractor {
     let ops: UnsafeMutableBufferPointer<Op>
     /// Each program's range in `ops`; program 0 is the root message.
     let ranges: [Range<Int>]
+    /// How payloads are serialized (the plan's).
+    let wire: MessageWire
 
     /// Compiles the extractor for `plan`. With `keeping`, only the fields it accepts (by
     /// column name, e.g. `twist.linear.x` or `objects[*].shape.dimensions.x`) become
     /// columns; the others are stepped over without being converted.
     public init(plan: CDRPlan, keeping: ((String) -> Bool)? = nil) {
+        wire = plan.wire
         var builder = Builder(plan: plan)
         builder.keep = keeping
         let root = builder.compile(layout: 0, prefix: "", ragged: false)
@@ -67,7 +70,7 @@ public final class CDRColumnExtractor {
                         ragged: RaggedColumns? = nil) throws(CDRError) {
         let filled = block.count
         precondition(filled < block.capacity, "ColumnBlock is full: hand it on and reset it first")
-        var c = try CDRCursor(payload: payload)
+        var c = try CDRCursor(payload: payload, wire: wire)
         let row = RowWriter(storage: block.storage + filled, stride: block.capacity)
         try run(0, &c, row, ragged)
         block.commitRow(timestamp: timestamp)
@@ -248,7 +251,10 @@ public final class CDRColumnExtractor {
         mutating func compile(layout index: Int, prefix: String, ragged: Bool) -> [Op] {
             var ops: [Op] = []
             let layout = plan.layouts[index]
-            if layout.fields.isEmpty { ops.append(.skipByte); return ops }
+            if layout.fields.isEmpty {   // CDR gives an empty message one byte; ROS 1 none
+                if plan.wire == .cdr { ops.append(.skipByte) }
+                return ops
+            }
             for f in layout.fields {
                 let name = prefix + f.name
                 switch f.array {
@@ -283,7 +289,7 @@ public final class CDRColumnExtractor {
                         let program = programs.count
                         programs.append([])
                         programs[program] = compile(layout: s, prefix: "\(name)[*].", ragged: true)
-                        ops.append(.sequenceOfStructs(program: program, minSize: 1))
+                        ops.append(.sequenceOfStructs(program: program, minSize: plan.wire == .cdr ? 1 : 0))
                     }
                 }
             }

@@ -1,9 +1,14 @@
 extension CDRPlan {
-    /// Decodes one CDR payload (with its encapsulation header) into a `DecodedValue` tree.
+    /// Decodes one payload (CDR with its encapsulation header, or ROS 1, as `wire` says)
+    /// into a `DecodedValue` tree.
     /// - Throws: `CDRError` with the payload offset when the bytes do not fit the schema.
     public func decode(_ payload: UnsafeRawBufferPointer) throws(CDRError) -> DecodedValue {
-        var cursor = try CDRCursor(payload: payload)
-        return try decodeStruct(0, &cursor)
+        var cursor = try CDRCursor(payload: payload, wire: wire)
+        let value = try decodeStruct(0, &cursor)
+        if wire == .ros1 && cursor.position != payload.count {
+            throw CDRError(offset: cursor.position, detail: "\(payload.count - cursor.position) bytes left after the message")
+        }
+        return value
     }
 
     /// Decodes one CDR payload from an array.
@@ -17,7 +22,7 @@ extension CDRPlan {
         let layout = layouts[index]
         if layout.fields.isEmpty {
             // ROS 2 gives empty messages one uint8 member so they have a size on the wire.
-            _ = try c.load(UInt8.self)
+            if wire == .cdr { _ = try c.load(UInt8.self) }
             return .object([])
         }
         var out: [DecodedField] = []
@@ -51,7 +56,7 @@ extension CDRPlan {
         switch base {
         case .primitive(let p): p.size
         case .string, .wstring: 4
-        case .structure: 1
+        case .structure: wire == .cdr ? 1 : 0
         }
     }
 

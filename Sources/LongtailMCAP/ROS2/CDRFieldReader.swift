@@ -1,5 +1,5 @@
-/// Reads a few named scalar fields straight from little-endian XCDR1 payloads at offsets
-/// computed once from the schema — the scanner's fast path for small, fixed-shape messages
+/// Reads a few named scalar fields straight from little-endian XCDR1 (or ROS 1) payloads
+/// at offsets computed once from the schema — the scanner's fast path for small, fixed-shape messages
 /// such as `sensor_msgs/Imu` or a vehicle status report.
 ///
 /// It applies when, up to the last wanted field, the message holds no sequence and at most
@@ -23,6 +23,8 @@ public struct CDRFieldReader: Sendable {
     let tailAlign: Int
     /// Bytes needed from the start (before the string) and from the aligned tail.
     let headNeeds: Int, tailNeeds: Int
+    /// ROS 1 payloads: no header, no alignment, no byte-order flag.
+    let ros1: Bool
 
     /// A reader for `fields` (column names as `CDRColumnExtractor` spells them), in that
     /// order; nil when the layout does not have the fixed shape described above.
@@ -59,29 +61,32 @@ public struct CDRFieldReader: Sendable {
         }
         guard walk(0, ""), found == wanted.count else { return nil }
         // Offsets: absolute before the string, relative to the aligned tail after it.
+        let ros1 = plan.wire == .ros1
+        func aligned(_ position: Int, _ size: Int) -> Int {
+            let a = ros1 ? 1 : min(size, 8)
+            return (position + a - 1) & ~(a - 1)
+        }
         var position = 0, stringAt: Int?, tail: [(String, ROS2Primitive)] = []
         var offsets: [String: Slot] = [:]
         for item in items {
             switch item {
             case .string:
                 guard stringAt == nil else { return nil }   // a second string: not fixed
-                position = (position + 3) & ~3
+                position = aligned(position, 4)
                 stringAt = position
             case .value(let name, let p):
                 if stringAt != nil { tail.append((name, p)); continue }
-                let a = min(p.size, 8)
-                position = (position + a - 1) & ~(a - 1)
+                position = aligned(position, p.size)
                 offsets[name] = Slot(primitive: p, offset: position, afterString: false)
                 position += p.size
             }
         }
         let headNeeds = stringAt.map { $0 + 4 } ?? position
-        let tailAlign = min(8, tail.map { $0.1.size }.max() ?? 1)
-        guard tail.isEmpty || min(8, tail[0].1.size) == tailAlign else { return nil }
+        let tailAlign = ros1 ? 1 : min(8, tail.map { $0.1.size }.max() ?? 1)
+        guard ros1 || tail.isEmpty || min(8, tail[0].1.size) == tailAlign else { return nil }
         var rel = 0
         for (name, p) in tail {
-            let a = min(p.size, 8)
-            rel = (rel + a - 1) & ~(a - 1)
+            rel = aligned(rel, p.size)
             offsets[name] = Slot(primitive: p, offset: rel, afterString: true)
             rel += p.size
         }
@@ -90,6 +95,7 @@ public struct CDRFieldReader: Sendable {
         self.tailAlign = tailAlign
         self.headNeeds = headNeeds
         self.tailNeeds = rel
+        self.ros1 = ros1
     }
 
     /// Reads the fields of one payload into `out[0..<fields.count]`.
@@ -98,15 +104,16 @@ public struct CDRFieldReader: Sendable {
     /// - Throws: `CDRError` when the payload is too short for the fields.
     @inline(__always)
     public func read(_ payload: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<Double>) throws(CDRError) -> Bool {
-        guard payload.count >= 4, payload[1] == 0x01, let start = payload.baseAddress else { return false }
-        let data = start + 4, count = payload.count - 4
-        guard headNeeds <= count else { throw CDRError(offset: 4 + count, detail: "needs \(headNeeds) bytes, \(count) remain") }
+        let header = ros1 ? 0 : 4
+        guard let start = payload.baseAddress, ros1 || (payload.count >= 4 && payload[1] == 0x01) else { return false }
+        let data = start + header, count = payload.count - header
+        guard headNeeds <= count else { throw CDRError(offset: header + count, detail: "needs \(headNeeds) bytes, \(count) remain") }
         var tail = 0
         if let s = stringAt {
             let length = Int(UInt32(littleEndian: data.loadUnaligned(fromByteOffset: s, as: UInt32.self)))
             tail = (s + 4 + length + tailAlign - 1) & ~(tailAlign - 1)
             guard tail + tailNeeds <= count else {
-                throw CDRError(offset: 4 + s, detail: "needs \(tail + tailNeeds) bytes after a \(length)-byte string, \(count) remain")
+                throw CDRError(offset: header + s, detail: "needs \(tail + tailNeeds) bytes after a \(length)-byte string, \(count) remain")
             }
         }
         slots.withUnsafeBufferPointer { sl in

@@ -1,5 +1,17 @@
-/// A ROS 2 schema compiled once into index-linked layouts, so decoding a message does no
-/// name lookups or parsing.
+/// How a message's fields are laid out on the wire.
+public enum MessageWire: String, Sendable {
+    /// ROS 2's CDR (XCDR1 or plain XCDR2, either byte order): a 4-byte encapsulation
+    /// header, primitives aligned to their size, NUL-terminated strings, empty messages as
+    /// one byte.
+    case cdr
+    /// ROS 1 serialization: little-endian, no header, no alignment, strings and sequences
+    /// prefixed by a uint32 length (strings without a NUL), empty messages as no bytes.
+    case ros1
+}
+
+/// A message schema (ROS 2 `ros2msg` or ROS 1 `ros1msg`) compiled once into index-linked
+/// layouts, so decoding a message does no name lookups or parsing. `wire` says how the
+/// payloads are serialized (CDR or ROS 1).
 public final class CDRPlan: Sendable {
     /// Base kind of a field after resolution.
     enum Base: Sendable {
@@ -24,11 +36,14 @@ public final class CDRPlan: Sendable {
     let layouts: [Layout]
     /// The schema's name.
     public let schemaName: String
+    /// How payloads are serialized.
+    public let wire: MessageWire
 
-    /// Compiles `schema`.
+    /// Compiles `schema` for payloads serialized as `wire`.
     /// - Throws: `ROS2SchemaError` for recursive definitions.
-    public init(schema: ROS2Schema, schemaName: String) throws(ROS2SchemaError) {
+    public init(schema: ROS2Schema, schemaName: String, wire: MessageWire = .cdr) throws(ROS2SchemaError) {
         self.schemaName = schemaName
+        self.wire = wire
         var indexOf: [String: Int] = [:]
         var order: [String] = []
         var visiting: Set<String> = []
@@ -66,6 +81,13 @@ public final class CDRPlan: Sendable {
     public convenience init(ros2msgNamed name: String, text: String) throws(ROS2SchemaError) {
         try self.init(schema: ROS2Schema.parse(name: name, text: text), schemaName: name)
     }
+
+    /// Parses and compiles a ROS 1 `ros1msg` definition (as a bag's connection or an MCAP
+    /// `ros1msg` schema holds it) for ROS 1 serialized payloads.
+    /// - Throws: `ROS2SchemaError`.
+    public convenience init(ros1msgNamed name: String, text: String) throws(ROS2SchemaError) {
+        try self.init(schema: ROS2Schema.parse(name: name, text: text, dialect: .ros1), schemaName: name, wire: .ros1)
+    }
 }
 
 /// A CDR payload could not be decoded.
@@ -76,19 +98,43 @@ public struct CDRError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "CDR decoding failed at payload byte \(offset): \(detail)" }
 }
 
-/// The wire-level state of one CDR payload: byte order, alignment rule and position.
+/// The wire-level state of one payload: byte order, alignment rule and position.
 struct CDRCursor {
     let base: UnsafeRawBufferPointer
     var position: Int
     let bigEndian: Bool
-    /// XCDR1 aligns 8-byte primitives to 8; XCDR2 caps alignment at 4.
+    /// XCDR1 aligns 8-byte primitives to 8; XCDR2 caps alignment at 4; ROS 1 does not align (1).
     let maxAlign: Int
+    /// Where alignment counts from (after CDR's encapsulation header; 0 for ROS 1).
+    let origin: Int
+    /// Strings end in a NUL counted in their length (CDR), or not (ROS 1).
+    let nulTerminated: Bool
+
+    /// A cursor at the start of a payload serialized as `wire`.
+    init(payload: UnsafeRawBufferPointer, wire: MessageWire) throws(CDRError) {
+        switch wire {
+        case .cdr: try self.init(payload: payload)
+        case .ros1: self.init(ros1: payload)
+        }
+    }
+
+    /// A ROS 1 payload: little-endian from byte 0, nothing aligned.
+    init(ros1 payload: UnsafeRawBufferPointer) {
+        base = payload
+        position = 0
+        bigEndian = false
+        maxAlign = 1
+        origin = 0
+        nulTerminated = false
+    }
 
     /// Reads the 4-byte encapsulation header and positions after it.
     init(payload: UnsafeRawBufferPointer) throws(CDRError) {
         guard payload.count >= 4 else { throw CDRError(offset: 0, detail: "payload shorter than the 4-byte encapsulation header") }
         base = payload
         position = 4
+        origin = 4
+        nulTerminated = true
         switch payload[1] {
         case 0x00: bigEndian = true; maxAlign = 8        // CDR_BE
         case 0x01: bigEndian = false; maxAlign = 8       // CDR_LE
@@ -102,7 +148,7 @@ struct CDRCursor {
     @inline(__always)
     mutating func align(_ size: Int) {
         let a = size < maxAlign ? size : maxAlign
-        if a > 1 { position = 4 + ((position - 4 + a - 1) & ~(a - 1)) }
+        if a > 1 { position = origin + ((position - origin + a - 1) & ~(a - 1)) }
     }
 
     @inline(__always)
@@ -137,7 +183,9 @@ struct CDRCursor {
         if n == 0 { return "" }
         try check(n)
         var end = position + n
-        if base[end - 1] == 0 { end -= 1 } else {
+        if !nulTerminated {
+            // ROS 1: the length counts the bytes, no terminator.
+        } else if base[end - 1] == 0 { end -= 1 } else {
             throw CDRError(offset: at, detail: "string of length \(n) lacks its terminating NUL")
         }
         let s = String(decoding: UnsafeRawBufferPointer(rebasing: base[position..<end]), as: UTF8.self)

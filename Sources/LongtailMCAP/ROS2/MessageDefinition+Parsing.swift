@@ -5,8 +5,10 @@ extension ROS2Schema {
     /// - Parameters:
     ///   - name: the schema's name (`pkg/msg/Name`).
     ///   - text: the schema's data as text.
+    ///   - dialect: `.ros2` (`ros2msg`) or `.ros1` (`ros1msg`: `time` and `duration` are
+    ///     ROS 1's unsigned/signed `sec`/`nanosec` pairs, `byte` is int8 and `char` uint8).
     /// - Throws: `ROS2SchemaError` naming the line, for bad syntax or an unknown type.
-    public static func parse(name: String, text: String) throws(ROS2SchemaError) -> ROS2Schema {
+    public static func parse(name: String, text: String, dialect: Dialect = .ros2) throws(ROS2SchemaError) -> ROS2Schema {
         let rootName = normalize(name)
         var definitions: [String: ROS2MessageDefinition] = [:]
         var current = ROS2MessageDefinition(name: rootName, fields: [], constants: [])
@@ -30,23 +32,23 @@ extension ROS2Schema {
                 expectingHeader = false
                 continue
             }
-            try parseLine(line, into: &current, schema: name, line: lineNumber)
+            try parseLine(line, into: &current, schema: name, line: lineNumber, dialect: dialect)
         }
         definitions[current.name] = current
-        for (k, v) in builtins where definitions[k] == nil { definitions[k] = v }
+        for (k, v) in (dialect == .ros1 ? ros1Builtins : builtins) where definitions[k] == nil { definitions[k] = v }
         let schema = ROS2Schema(rootName: rootName, definitions: definitions)
         try schema.resolveReferences(schemaName: name)
         return schema
     }
 
     private static func parseLine(_ line: String, into def: inout ROS2MessageDefinition,
-                                  schema: String, line number: Int) throws(ROS2SchemaError) {
+                                  schema: String, line number: Int, dialect: Dialect) throws(ROS2SchemaError) {
         guard let space = line.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
             throw ROS2SchemaError(schema: schema, line: number, detail: "expected 'TYPE NAME', found '\(line)'")
         }
         let typeText = String(line[..<space])
         let rest = String(line[space...]).trimmingWhitespace()
-        let (type, array) = try parseType(typeText, package: packageOf(def.name), schema: schema, line: number)
+        let (type, array) = try parseType(typeText, package: packageOf(def.name), schema: schema, line: number, dialect: dialect)
         // A constant: NAME=VALUE, where NAME is a bare identifier.
         if let eq = rest.firstIndex(of: "=") {
             let lhs = String(rest[..<eq]).trimmingWhitespace()
@@ -69,7 +71,7 @@ extension ROS2Schema {
     }
 
     static func parseType(_ text: String, package: String, schema: String,
-                          line: Int) throws(ROS2SchemaError) -> (ROS2FieldType, ROS2ArrayKind) {
+                          line: Int, dialect: Dialect = .ros2) throws(ROS2SchemaError) -> (ROS2FieldType, ROS2ArrayKind) {
         var base = text
         var array = ROS2ArrayKind.none
         if let open = text.firstIndex(of: "[") {
@@ -101,11 +103,15 @@ extension ROS2Schema {
             bound = n
             base = String(base[..<lt])
         }
-        switch base {
-        case "string": return (.string(bound: bound), array)
-        case "wstring": return (.wstring(bound: bound), array)
-        case "time": return (.complex("builtin_interfaces/Time"), array)
-        case "duration": return (.complex("builtin_interfaces/Duration"), array)
+        switch (base, dialect) {
+        case ("string", _): return (.string(bound: bound), array)
+        case ("wstring", .ros2): return (.wstring(bound: bound), array)
+        case ("time", .ros2): return (.complex("builtin_interfaces/Time"), array)
+        case ("duration", .ros2): return (.complex("builtin_interfaces/Duration"), array)
+        case ("time", .ros1): return (.complex(ros1Time), array)
+        case ("duration", .ros1): return (.complex(ros1Duration), array)
+        case ("byte", .ros1): return (.primitive(.int8), array)     // ROS 1's deprecated aliases
+        case ("char", .ros1): return (.primitive(.uint8), array)
         default: break
         }
         if bound != nil {
@@ -119,6 +125,22 @@ extension ROS2Schema {
         if base == "Header" { return (.complex("std_msgs/Header"), array) }
         return (.complex("\(package)/\(base)"), array)
     }
+
+    /// Which message-definition language a schema is written in.
+    public enum Dialect: Sendable { case ros2, ros1 }
+
+    static let ros1Time = "ros1/time", ros1Duration = "ros1/duration"
+
+    /// ROS 1's built-in time types: seconds and nanoseconds, named as ROS 2 names them (as
+    /// the `rosbags` package does), so one field path (`header.stamp.sec`) reads both.
+    static let ros1Builtins: [String: ROS2MessageDefinition] = [
+        ros1Time: ROS2MessageDefinition(name: ros1Time, fields: [ROS2Field(name: "sec", type: .primitive(.uint32), array: .none),
+                                                                 ROS2Field(name: "nanosec", type: .primitive(.uint32), array: .none)],
+                                        constants: []),
+        ros1Duration: ROS2MessageDefinition(name: ros1Duration, fields: [ROS2Field(name: "sec", type: .primitive(.int32), array: .none),
+                                                                         ROS2Field(name: "nanosec", type: .primitive(.int32), array: .none)],
+                                            constants: []),
+    ]
 
     /// Checks every complex type resolves (a bare `Header` was already read as
     /// `std_msgs/Header` when its field was parsed).

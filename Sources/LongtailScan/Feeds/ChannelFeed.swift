@@ -13,6 +13,27 @@ extension MCAPScanner {
             self.feed = feed
             fast = feed.fast.map { Unmanaged.passUnretained($0) }
         }
+
+        /// One message's payload into the engine: through the fast path when it takes it,
+        /// else through the extractor; the engine drains once a second of data arrived.
+        /// `counters`: [messages, bytes, last drain time].
+        @inline(__always)
+        func deliver(_ data: UnsafeRawBufferPointer, logTime: UInt64, _ engine: ScanEngine,
+                     _ counters: UnsafeMutablePointer<UInt64>) throws(CDRError) {
+            counters[1] &+= UInt64(data.count)
+            let t: Int64
+            if let fast, case let outcome = fast._withUnsafeGuaranteedRef({ $0.feed(data, logTime: logTime, into: engine) }),
+               !outcome.isGeneral {
+                switch outcome {
+                case .sampled(let at): t = at
+                case .failed(let error): throw error
+                case .general: return
+                }
+            } else {
+                t = try feed.feedGeneral(data, logTime: logTime, into: engine)
+            }
+            if t > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
+        }
     }
 
     /// What the fast path made of one message.
@@ -20,6 +41,8 @@ extension MCAPScanner {
         case sampled(Int64)
         case general       // not little-endian XCDR1: use the extractor
         case failed(CDRError)
+
+        var isGeneral: Bool { if case .general = self { true } else { false } }
     }
 
     /// What one channel feeds: profile signals (each from its input columns) and/or actor lists.

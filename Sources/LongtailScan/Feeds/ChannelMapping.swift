@@ -42,22 +42,31 @@ struct ChannelMapping {
         profile.signals.contains { matches($0.topic ?? "\u{0}", topic) } || (actors && profile.actors.map { matches($0.topic, topic) } == true)
     }
 
-    /// The mapping of `channel`, nil when the profile maps nothing on it. Channels in an
-    /// encoding Longtail cannot decode, or whose schema does not parse, give a mapping
-    /// with warnings only (`usable` false).
+    /// A channel's schema as text: name, encoding (`ros2msg`, `ros1msg`) and definition.
+    struct SchemaText {
+        var name: String
+        var encoding: String
+        var text: String
+    }
+
+    /// The mapping of a channel (`topic` with its message `encoding` and schema), nil when
+    /// the profile maps nothing on it. A channel in an encoding Longtail cannot decode, or
+    /// whose schema does not parse, is `Skipped` with the warning to show.
     /// - Parameter actors: also map the profile's actor list (the scanner does; re-reads do not).
-    static func make(_ profile: Profile, channel c: Channel, schema: Schema?, actors withActors: Bool) -> Result<ChannelMapping, Skipped>? {
-        let wanted = profile.signals.enumerated().filter { matches($0.element.topic ?? "\u{0}", c.topic) }
-        let actorSpec = withActors ? profile.actors.flatMap { matches($0.topic, c.topic) ? $0 : nil } : nil
+    static func make(_ profile: Profile, topic: String, encoding: String, schema: SchemaText?,
+                     actors withActors: Bool) -> Result<ChannelMapping, Skipped>? {
+        let wanted = profile.signals.enumerated().filter { matches($0.element.topic ?? "\u{0}", topic) }
+        let actorSpec = withActors ? profile.actors.flatMap { matches($0.topic, topic) ? $0 : nil } : nil
         guard !wanted.isEmpty || actorSpec != nil else { return nil }
-        guard c.messageEncoding == "cdr", let s = schema, s.encoding == "ros2msg" else {
-            return .failure(Skipped(warning: "topic \(c.topic): encoding \(c.messageEncoding) with schema \(schema?.encoding ?? "none") is not ROS 2 CDR; its signals are skipped"))
+        let ros2 = encoding == "cdr" && schema?.encoding == "ros2msg", ros1 = encoding == "ros1" && schema?.encoding == "ros1msg"
+        guard ros2 || ros1, let s = schema else {
+            return .failure(Skipped(warning: "topic \(topic): encoding \(encoding) with schema \(schema?.encoding ?? "none") is not ROS 2 CDR or ROS 1; its signals are skipped"))
         }
         let plan: CDRPlan
         do throws(ROS2SchemaError) {
-            plan = try CDRPlan(ros2msgNamed: s.name, text: String(decoding: s.data, as: UTF8.self))
+            plan = ros1 ? try CDRPlan(ros1msgNamed: s.name, text: s.text) : try CDRPlan(ros2msgNamed: s.name, text: s.text)
         } catch {
-            return .failure(Skipped(warning: "topic \(c.topic): schema \(s.name) does not parse (\(error)); its signals are skipped"))
+            return .failure(Skipped(warning: "topic \(topic): schema \(s.name) does not parse (\(error)); its signals are skipped"))
         }
         var names = Set<String>()
         for (_, spec) in wanted {
@@ -69,8 +78,8 @@ struct ChannelMapping {
             if let st = a.stamp { names.insert(st + ".sec"); names.insert(st + ".nanosec") }
         }
         var m = ChannelMapping(plan: plan, extractor: CDRColumnExtractor(plan: plan, keeping: { names.contains($0) }))
-        m.mapSignals(wanted.map { ($0.offset, $0.element) }, topic: c.topic, schema: s.name)
-        if let a = actorSpec { m.mapActors(a, topic: c.topic, schema: s.name) }
+        m.mapSignals(wanted.map { ($0.offset, $0.element) }, topic: topic, schema: s.name)
+        if let a = actorSpec { m.mapActors(a, topic: topic, schema: s.name) }
         m.stampNames = wanted.compactMap(\.element.stamp).first.map { ($0 + ".sec", $0 + ".nanosec") }
         return .success(m)
     }

@@ -30,75 +30,8 @@ struct MCAPScanner {
             table.messages = loop.messages
             scan.bytes = loop.bytes
         }
-        scan.messages = Int(table.messages)
-        scan.found = table.found
-        scan.warnings = table.warnings
-        var have = Set(table.found.keys)
-        if table.actorsFound { have.insert("actors") }
-        scan.missing = (profile.signals.map(\.name) + (profile.actors != nil ? ["actors"] : [])).filter { !have.contains($0) }
-        if dryRun {
-            scan.disabled = EventTable.disabled(in: profile.domain, available: have)
-            return scan
-        }
-        engine.finish(into: &scan, available: have)
+        table.finish(&scan, dryRun: dryRun)
         return scan
-    }
-
-    /// The channels of one file as the record loop sees them: channel id → feed in a fixed
-    /// table (unowned: the strong references live in `keep`, so looking a feed up per
-    /// message retains nothing), and what was found or skipped, for the scan's record.
-    final class FeedTable {
-        let profile: Profile
-        let engine: ScanEngine
-        let slots: UnsafeMutablePointer<FeedSlot?>
-        private var keep: [ChannelFeed] = []
-        var schemas: [UInt16: Schema] = [:]
-        private var seen = Set<UInt16>()
-        var found: [String: String] = [:]
-        var warnings: [String] = []
-        var actorsFound = false
-        var messages: UInt64 = 0
-
-        init(profile: Profile, engine: ScanEngine) {
-            self.profile = profile
-            self.engine = engine
-            slots = .allocate(capacity: 65536)
-            slots.initialize(repeating: nil, count: 65536)
-        }
-
-        deinit { slots.deinitialize(count: 65536); slots.deallocate() }
-
-        /// Channels and schemas from the file's summary; false when it has none.
-        func addFromSummary(_ path: String) -> Bool {
-            guard let index = try? MCAPIndexedReader(path: path), index.usedFileSummary, !index.summary.channels.isEmpty else { return false }
-            schemas = index.summary.schemas
-            for id in index.summary.channels.keys.sorted() { add(index.summary.channels[id]!) }
-            messages = index.summary.statistics?.messageCount ?? 0
-            return true
-        }
-
-        /// A channel record: its feed, the first time the channel is seen.
-        func add(_ c: Channel) {
-            guard seen.insert(c.id).inserted else { return }
-            guard let made = ChannelMapping.make(profile, channel: c, schema: schemas[c.schemaID], actors: true) else { return }
-            let mapping: ChannelMapping
-            switch made {
-            case .failure(let skipped): warnings.append(skipped.warning); return
-            case .success(let m): mapping = m
-            }
-            warnings += mapping.warnings
-            let feed = ChannelFeed(mapping)
-            for s in mapping.signals { found[profile.signals[s.index].name] = s.from }
-            if mapping.actors != nil {
-                actorsFound = true
-                found["actors"] = c.topic
-            }
-            feed.seal(plan: mapping.plan, names: mapping.extractor.scalarNames, stampNames: mapping.stampNames, place: engine.resampler.place(of:))
-            if !feed.signals.isEmpty || feed.actors != nil {
-                keep.append(feed)
-                slots[Int(c.id)] = FeedSlot(feed: feed)
-            }
-        }
     }
 
     /// The record loop: per message, only constants and fixed pointers are touched, so
@@ -121,22 +54,9 @@ struct MCAPScanner {
                     counters[0] &+= 1
                     guard let slot = feeds[Int(m.channelID)] else { return }
                     if dryRun { return }
-                    counters[1] &+= UInt64(m.data.count)
-                    var t: Int64
-                    if let fast = slot.fast {
-                        let data = m.data, logTime = m.logTime
-                        switch fast._withUnsafeGuaranteedRef({ $0.feed(data, logTime: logTime, into: engine) }) {
-                        case .sampled(let at):
-                            if at > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, at)) }
-                            return
-                        case .failed(let error): throw Self.malformed(error, raw, path)
-                        case .general: break
-                        }
-                    }
-                    do throws(CDRError) { t = try slot.feed.feedGeneral(m.data, logTime: m.logTime, into: engine) } catch {
+                    do throws(CDRError) { try slot.deliver(m.data, logTime: m.logTime, engine, counters) } catch {
                         throw Self.malformed(error, raw, path)
                     }
-                    if t > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
                 case Opcode.schema:
                     if case .schema(let s) = try raw.parse() { table.schemas[s.id] = s }
                 case Opcode.channel:

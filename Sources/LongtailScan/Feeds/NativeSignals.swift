@@ -83,7 +83,9 @@ public enum NativeSignals {
         func feed(for channel: Channel, schema: Schema?) -> Feed? {
             if let f = feeds[channel.id] { return f }
             // Channels that do not map, or not fully, are left out here as in the scan.
-            guard case .success(let m) = ChannelMapping.make(profile, channel: channel, schema: schema, actors: false), !m.signals.isEmpty else {
+            let text = schema.map { ChannelMapping.SchemaText(name: $0.name, encoding: $0.encoding, text: String(decoding: $0.data, as: UTF8.self)) }
+            guard case .success(let m) = ChannelMapping.make(profile, topic: channel.topic, encoding: channel.messageEncoding, schema: text, actors: false),
+                  !m.signals.isEmpty else {
                 feeds[channel.id] = .some(nil)
                 return nil
             }
