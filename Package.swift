@@ -74,6 +74,7 @@ let package = Package(
 
         .testTarget(name: "LongtailCoreTests", dependencies: ["LongtailCore"]),
         .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "TestSupport"]),
+        .testTarget(name: "LongtailBagTests", dependencies: ["LongtailBag", "LongtailMCAP", "TestSupport"]),
         .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5", "TestSupport", "LongtailMCAP"]),
         .testTarget(name: "LongtailCatalogTests", dependencies: ["LongtailCatalog", "LongtailCore", "LongtailSynth", "TestSupport"]),
         .testTarget(name: "LongtailScanTests", dependencies: ["LongtailScan", "LongtailCore", "LongtailSupport", "LongtailSynth", "TestSupport"]),

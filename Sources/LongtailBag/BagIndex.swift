@@ -12,6 +12,8 @@ public struct BagIndex: Sendable {
     public var fromIndex = false
     /// Chunk compressions and how many chunks use each.
     public var compressions: [String: Int] = [:]
+    /// Why the file's own index was not used, when it was not.
+    public var note: String?
 
     public var messageCount: UInt64 { counts.values.reduce(0, +) }
 }
@@ -19,8 +21,17 @@ public struct BagIndex: Sendable {
 extension BagReader {
     /// The bag's index, read from the file when it has one, else rebuilt by a scan.
     public func index() throws(BagError) -> BagIndex {
-        if indexPosition >= firstRecord && indexPosition < file.size, let index = try? readIndex() { return index }
-        return try scanIndex()
+        var note: String
+        if indexPosition == 0 {
+            note = "no index (index_pos 0: the recorder did not close the bag)"
+        } else if indexPosition < firstRecord || indexPosition >= file.size {
+            note = "index_pos \(indexPosition) lies outside the file's \(file.size) bytes (truncated after it was written?)"
+        } else {
+            do throws(BagError) { return try readIndex() } catch { note = "the index does not read (\(error))" }
+        }
+        var index = try scanIndex()
+        index.note = note + "; rebuilt by reading every record"
+        return index
     }
 
     /// The connection and chunk info records at `index_pos`, then each chunk's compression.

@@ -58,6 +58,7 @@ public final class BagReader {
             let line = String(decoding: head.prefix { $0 != 0x0A }, as: UTF8.self)
             return "an older bag format (\(line)); convert it with `rosbag fix`"
         }
+        if head.isEmpty { return "the file is empty" }
         return "it starts with " + head.prefix(8).map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0" + $0 : $0 }
             .joined(separator: " ")
     }

@@ -81,10 +81,40 @@ import TestSupport
         let notMCAP = TestSupport.temporaryDirectory("cli").appendingPathComponent("x.mcap")
         try Data("hello, not mcap at all".utf8).write(to: notMCAP)
         let bad = try TestSupport.run(Self.binary, ["cat", notMCAP.path])
-        #expect(bad.status == 1 && bad.stderr.contains("bad magic") && bad.stderr.contains("x.mcap"))
+        #expect(bad.status == 1 && bad.stderr.contains("not a log Longtail knows (it starts with 68 65 6C 6C 6F") && bad.stderr.contains("x.mcap"))
+        // Files of other kinds are named for what they are.
+        for (bytes, says) in [(Array("#ROSRECORD V1.2\n".utf8), "older format"), ([0x1F, 0x8B, 8, 0], "gzip-compressed"),
+                              (Array("SQLite format 3\u{0}".utf8), "ROS 2 bag"), ([], "empty")] {
+            try Data(bytes).write(to: notMCAP)
+            let r = try TestSupport.run(Self.binary, ["inspect", notMCAP.path])
+            #expect(r.status == 1 && r.stderr.contains(says), "\(r.stderr)")
+        }
         let usage = try TestSupport.run(Self.binary, ["cat"])
         #expect(usage.status == 2)
         let help = try TestSupport.run(Self.binary, ["--help"])
         #expect(help.status == 0 && help.stdoutText.contains("inspect") && help.stdoutText.contains("cat"))
+    }
+
+    /// A ROS 1 bag through inspect and cat: the bag's own index, and JSON lines shaped as
+    /// for MCAP (rosbags' decoding of the same bag is checked in LongtailBagTests).
+    @Test(.enabled(if: TestSupport.sharedData != nil, TestSupport.sharedDataMissingComment))
+    func bagsInspectAndCat() throws {
+        let bag = try #require(TestSupport.sharedData).appendingPathComponent("ros1/husky-outdoor-395s.bag").path
+        let info = try TestSupport.run(Self.binary, ["inspect", bag, "--format", "json"])
+        #expect(info.status == 0, "\(info.stderr)")
+        let json = try JSONSerialization.jsonObject(with: info.stdout) as! [String: Any]
+        #expect(json["message_count"] as? Int == 16806 && json["indexed"] as? Bool == true && (json["compression"] as? [String: Int])?["bz2"] == 10)
+        let conns = json["connections"] as! [[String: Any]]
+        #expect(conns.count == 3 && conns.contains { $0["topic"] as? String == "/imu/data" && $0["type"] as? String == "sensor_msgs/Imu" && $0["message_count"] as? Int == 11865 })
+        let text = try TestSupport.run(Self.binary, ["inspect", bag])
+        #expect(text.status == 0 && text.stdoutText.contains("ROS 1 bag 2.0") && text.stdoutText.contains("bz2: [10/10 chunks]"))
+        let cat = try TestSupport.run(Self.binary, ["cat", bag, "--topic", "/fix"])
+        #expect(cat.status == 0, "\(cat.stderr)")
+        let lines = cat.stdoutText.split(separator: "\n")
+        #expect(lines.count == 989)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        #expect(first["topic"] as? String == "/fix" && first["schema"] as? String == "sensor_msgs/NavSatFix" && first["data"] != nil)
+        let csv = try TestSupport.run(Self.binary, ["cat", bag, "--format", "csv"])
+        #expect(csv.status == 2 && csv.stderr.contains("a ROS 1 bag"))
     }
 }

@@ -48,10 +48,13 @@ public final class CDRPlan: Sendable {
         var order: [String] = []
         var visiting: Set<String> = []
         func visit(_ name: String) throws(ROS2SchemaError) {
-            if indexOf[name] != nil { return }
+            // A type met again while its own fields are being visited contains itself: a
+            // message of infinite size. Checked before the "already compiled" shortcut,
+            // which would otherwise let the cycle through.
             if visiting.contains(name) {
                 throw ROS2SchemaError(schema: schemaName, line: 0, detail: "recursive definition of \(name)")
             }
+            if indexOf[name] != nil { return }
             visiting.insert(name)
             indexOf[name] = order.count
             order.append(name)

@@ -47,7 +47,7 @@ extension MCAPScanner {
 
     /// What one channel feeds: profile signals (each from its input columns) and/or actor lists.
     final class ChannelFeed {
-        let extractor: CDRColumnExtractor
+        let extractor: ChannelMapping.Extractor
         let block: ColumnBlock
         let ragged: RaggedColumns?
         /// (signal index in the profile, its input column indexes, its arithmetic).
@@ -65,13 +65,13 @@ extension MCAPScanner {
         /// Splits `signals` into the two paths, once the feed is complete; `names` are the
         /// scalar column names the extractor was compiled with, `place` says where each
         /// signal goes in the resampler.
-        func seal(plan: CDRPlan, names: [String], stampNames: (String, String)?,
+        func seal(plan: CDRPlan?, names: [String], stampNames: (String, String)?,
                   place: (Int) -> (queue: Int, column: Int, unwraps: Bool)) {
             for (signal, cols, c) in signals {
                 if c.isIdentity { direct.append((Int32(signal), Int32(cols[0]))) } else { combined.append((signal, cols, c)) }
             }
             let wanted = Array(Set(signals.flatMap { $0.1.map { names[$0] } } + [stampNames?.0, stampNames?.1].compactMap { $0 })).sorted()
-            guard actors == nil, !wanted.isEmpty, let reader = CDRFieldReader(plan: plan, fields: wanted) else { return }
+            guard actors == nil, !wanted.isEmpty, let plan, let reader = CDRFieldReader(plan: plan, fields: wanted) else { return }
             let at = Dictionary(uniqueKeysWithValues: wanted.enumerated().map { ($1, $0) })
             var direct: [(Int32, Int32)] = [], combined: [(Int, [Int], Combiner)] = []
             var rows: [FastPath.Row] = []

@@ -20,8 +20,31 @@ struct ChannelMapping {
         var from: String
     }
 
-    let plan: CDRPlan
-    let extractor: CDRColumnExtractor
+    /// How a channel's payloads become columns: compiled from its schema (CDR, ROS 1) or
+    /// by field path (JSON).
+    enum Extractor {
+        case plan(CDRColumnExtractor)
+        case json(JSONColumnExtractor)
+
+        var scalarNames: [String] {
+            switch self { case .plan(let x): x.scalarNames; case .json(let x): x.scalarNames }
+        }
+        var raggedNames: [String] {
+            switch self { case .plan(let x): x.raggedNames; case .json(let x): x.raggedNames }
+        }
+
+        @inline(__always)
+        func extract(_ payload: UnsafeRawBufferPointer, timestamp: Int64, into block: ColumnBlock, ragged: RaggedColumns?) throws(CDRError) {
+            switch self {
+            case .plan(let x): try x.extract(payload, timestamp: timestamp, into: block, ragged: ragged)
+            case .json(let x): try x.extract(payload, timestamp: timestamp, into: block, ragged: ragged)
+            }
+        }
+    }
+
+    /// The compiled schema (nil for JSON, which has no fast path).
+    let plan: CDRPlan?
+    let extractor: Extractor
     var signals: [Signal] = []
     /// Stamp columns (sec, nanosec), when a signal asks for header times and the message has them.
     var stamp: (Int, Int)?
@@ -58,16 +81,6 @@ struct ChannelMapping {
         let wanted = profile.signals.enumerated().filter { matches($0.element.topic ?? "\u{0}", topic) }
         let actorSpec = withActors ? profile.actors.flatMap { matches($0.topic, topic) ? $0 : nil } : nil
         guard !wanted.isEmpty || actorSpec != nil else { return nil }
-        let ros2 = encoding == "cdr" && schema?.encoding == "ros2msg", ros1 = encoding == "ros1" && schema?.encoding == "ros1msg"
-        guard ros2 || ros1, let s = schema else {
-            return .failure(Skipped(warning: "topic \(topic): encoding \(encoding) with schema \(schema?.encoding ?? "none") is not ROS 2 CDR or ROS 1; its signals are skipped"))
-        }
-        let plan: CDRPlan
-        do throws(ROS2SchemaError) {
-            plan = ros1 ? try CDRPlan(ros1msgNamed: s.name, text: s.text) : try CDRPlan(ros2msgNamed: s.name, text: s.text)
-        } catch {
-            return .failure(Skipped(warning: "topic \(topic): schema \(s.name) does not parse (\(error)); its signals are skipped"))
-        }
         var names = Set<String>()
         for (_, spec) in wanted {
             names.formUnion(spec.fieldList)
@@ -77,9 +90,27 @@ struct ChannelMapping {
             names.formUnion(a.fieldList)
             if let st = a.stamp { names.insert(st + ".sec"); names.insert(st + ".nanosec") }
         }
-        var m = ChannelMapping(plan: plan, extractor: CDRColumnExtractor(plan: plan, keeping: { names.contains($0) }))
-        m.mapSignals(wanted.map { ($0.offset, $0.element) }, topic: topic, schema: s.name)
-        if let a = actorSpec { m.mapActors(a, topic: topic, schema: s.name) }
+        var m: ChannelMapping
+        let schemaName: String
+        if encoding == "json" {   // fields by path; the schema (JSON Schema, if any) is not needed
+            schemaName = schema?.name ?? "json"
+            m = ChannelMapping(plan: nil, extractor: .json(JSONColumnExtractor(fields: Array(names))))
+        } else {
+            let ros2 = encoding == "cdr" && schema?.encoding == "ros2msg", ros1 = encoding == "ros1" && schema?.encoding == "ros1msg"
+            guard ros2 || ros1, let s = schema else {
+                return .failure(Skipped(warning: "topic \(topic): message encoding '\(encoding)' with schema encoding '\(schema?.encoding ?? "none")' is not one Longtail reads (cdr + ros2msg, ros1 + ros1msg, json); its signals are skipped"))
+            }
+            let plan: CDRPlan
+            do throws(ROS2SchemaError) {
+                plan = ros1 ? try CDRPlan(ros1msgNamed: s.name, text: s.text) : try CDRPlan(ros2msgNamed: s.name, text: s.text)
+            } catch {
+                return .failure(Skipped(warning: "topic \(topic): schema \(s.name) does not parse (\(error)); its signals are skipped"))
+            }
+            schemaName = s.name
+            m = ChannelMapping(plan: plan, extractor: .plan(CDRColumnExtractor(plan: plan, keeping: { names.contains($0) })))
+        }
+        m.mapSignals(wanted.map { ($0.offset, $0.element) }, topic: topic, schema: schemaName)
+        if let a = actorSpec { m.mapActors(a, topic: topic, schema: schemaName) }
         m.stampNames = wanted.compactMap(\.element.stamp).first.map { ($0 + ".sec", $0 + ".nanosec") }
         return .success(m)
     }

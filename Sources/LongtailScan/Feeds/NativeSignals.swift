@@ -1,3 +1,4 @@
+import LongtailBag
 import LongtailCore
 import LongtailHDF5
 import LongtailMCAP
@@ -38,6 +39,8 @@ public enum NativeSignals {
         }
         if HDF5File.isHDF5(path: source.file) {
             try readHDF5(source, profile: profile, sample)
+        } else if SourceScanner.isBag(source.file) {
+            try readBag(source.file, profile: profile, intervals: intervals, sample)
         } else {
             try readMCAP(source.file, profile: profile, intervals: intervals, sample)
         }
@@ -68,47 +71,77 @@ public enum NativeSignals {
         }
     }
 
-    /// Every mapped sample of messages logged near the intervals (2 s either side, for
-    /// header stamps that differ from log times).
-    private static func readMCAP(_ path: String, profile: Profile, intervals: [(start: Int64, end: Int64)],
-                                 _ sample: (Int, String, Int64, Double) -> Void) throws {
-        let reader = try MCAPIndexedReader(path: path)
+    /// The merged ranges of log time to read for `intervals`: 2 s either side, for header
+    /// stamps that differ from log times.
+    static func ranges(_ intervals: [(start: Int64, end: Int64)]) -> [(Int64, Int64)] {
         let pad: Int64 = 2_000_000_000
         var ranges: [(Int64, Int64)] = []
         for iv in intervals.sorted(by: { $0.start < $1.start }) {
             let lo = max(0, iv.start - pad), hi = iv.end + pad
             if let last = ranges.last, lo <= last.1 { ranges[ranges.count - 1].1 = max(last.1, hi) } else { ranges.append((lo, hi)) }
         }
-        var feeds: [UInt16: Feed?] = [:]
-        func feed(for channel: Channel, schema: Schema?) -> Feed? {
-            if let f = feeds[channel.id] { return f }
-            // Channels that do not map, or not fully, are left out here as in the scan.
-            let text = schema.map { ChannelMapping.SchemaText(name: $0.name, encoding: $0.encoding, text: String(decoding: $0.data, as: UTF8.self)) }
-            guard case .success(let m) = ChannelMapping.make(profile, topic: channel.topic, encoding: channel.messageEncoding, schema: text, actors: false),
-                  !m.signals.isEmpty else {
-                feeds[channel.id] = .some(nil)
-                return nil
-            }
-            let f = Feed(m)
-            feeds[channel.id] = f
-            return f
+        return ranges
+    }
+
+    /// One mapped message's samples (`f` decodes it).
+    private static func samples(_ f: Feed, _ data: UnsafeRawBufferPointer, logTime: UInt64,
+                                _ sample: (Int, String, Int64, Double) -> Void) throws(CDRError) {
+        try f.mapping.extractor.extract(data, timestamp: Int64(logTime), into: f.block, ragged: f.ragged)
+        var t = Int64(logTime)
+        if let (s, n) = f.mapping.stamp { t = Int64(f.block.column(s)[0]) * 1_000_000_000 + Int64(f.block.column(n)[0]) }
+        for s in f.mapping.signals {
+            let v = s.combiner.value { f.block.column(s.columns[$0])[0] }
+            sample(s.index, s.from, t, v)
         }
-        for (lo, hi) in ranges {
+        f.block.reset()
+        f.ragged?.reset()
+    }
+
+    /// The feed of a channel, made once (nil when the profile maps nothing readable on it).
+    private static func feed(_ cache: inout [UInt32: Feed?], id: UInt32, profile: Profile, topic: String, encoding: String,
+                             schema: ChannelMapping.SchemaText?) -> Feed? {
+        if let f = cache[id] { return f }
+        guard case .success(let m) = ChannelMapping.make(profile, topic: topic, encoding: encoding, schema: schema, actors: false),
+              !m.signals.isEmpty else {
+            cache[id] = .some(nil)
+            return nil
+        }
+        let f = Feed(m)
+        cache[id] = f
+        return f
+    }
+
+    /// Every mapped sample of a bag's messages near the intervals (chunks by the bag's index).
+    private static func readBag(_ path: String, profile: Profile, intervals: [(start: Int64, end: Int64)],
+                                _ sample: (Int, String, Int64, Double) -> Void) throws {
+        let reader = try BagReader(path: path)
+        let index = try reader.index()
+        var feeds: [UInt32: Feed?] = [:]
+        for (lo, hi) in ranges(intervals) {
+            try reader.messages(from: UInt64(lo), to: UInt64(hi), index: index) { (c, m) throws(BagError) in
+                let schema = ChannelMapping.SchemaText(name: c.type, encoding: "ros1msg", text: c.messageDefinition)
+                guard let f = feed(&feeds, id: c.id, profile: profile, topic: c.topic, encoding: "ros1", schema: schema) else { return }
+                do throws(CDRError) { try samples(f, m.data, logTime: m.timeNs, sample) } catch {
+                    throw BagError(.malformed(what: "message on connection \(c.id)", detail: "\(error)"), offset: m.offset,
+                                   chunkOffset: m.chunkOffset, file: path)
+                }
+            }
+        }
+    }
+
+    /// Every mapped sample of messages logged near the intervals.
+    private static func readMCAP(_ path: String, profile: Profile, intervals: [(start: Int64, end: Int64)],
+                                 _ sample: (Int, String, Int64, Double) -> Void) throws {
+        let reader = try MCAPIndexedReader(path: path)
+        var feeds: [UInt32: Feed?] = [:]
+        for (lo, hi) in ranges(intervals) {
             try reader.readMessages(startTime: UInt64(lo), endTime: UInt64(hi)) { (m: IndexedMessage) throws(MCAPError) in
-                guard let f = feed(for: m.channel, schema: m.schema) else { return }
-                do throws(CDRError) {
-                    try f.mapping.extractor.extract(m.data, timestamp: Int64(m.logTime), into: f.block, ragged: f.ragged)
-                } catch {
+                let schema = m.schema.map { ChannelMapping.SchemaText(name: $0.name, encoding: $0.encoding, text: String(decoding: $0.data, as: UTF8.self)) }
+                guard let f = feed(&feeds, id: UInt32(m.channel.id), profile: profile, topic: m.channel.topic, encoding: m.channel.messageEncoding,
+                                   schema: schema) else { return }
+                do throws(CDRError) { try samples(f, m.data, logTime: m.logTime, sample) } catch {
                     throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"), offset: 0, file: path)
                 }
-                var t = Int64(m.logTime)
-                if let (s, n) = f.mapping.stamp { t = Int64(f.block.column(s)[0]) * 1_000_000_000 + Int64(f.block.column(n)[0]) }
-                for s in f.mapping.signals {
-                    let v = s.combiner.value { f.block.column(s.columns[$0])[0] }
-                    sample(s.index, s.from, t, v)
-                }
-                f.block.reset()
-                f.ragged?.reset()
             }
         }
     }

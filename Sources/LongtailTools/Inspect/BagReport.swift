@@ -30,7 +30,7 @@ public enum BagReport {
             s += "    (\(c.id)) \(c.topic)\(String(repeating: " ", count: width - c.topic.count))  \(n) msgs\(rate) : \(c.type) [ros1msg] ros1"
             s += (c.latching ? " latched" : "") + "\n"
         }
-        if !i.fromIndex { s += "(no index: the recorder did not close the bag; figures come from a full scan)\n" }
+        if let note = i.note { s += "(\(note))\n" }
         return s
     }
 
@@ -57,6 +57,7 @@ public enum BagReport {
         }
         j.raw("]")
         j.key("indexed"); j.raw(i.fromIndex ? "true" : "false")
+        if let note = i.note { j.key("index_note"); j.string(note) }
         j.raw("}")
         return j.text
     }
