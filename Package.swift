@@ -67,7 +67,7 @@ let package = Package(
         // Run through Benchmarks/run-*.sh, never from the test suite.
         .executableTarget(
             name: "longtail-bench",
-            dependencies: ["LongtailSupport", "LongtailMCAP", "LongtailCore", "LongtailHDF5", "LongtailCatalog", "LongtailScan", "LongtailRun",
+            dependencies: ["LongtailSupport", "LongtailMCAP", "LongtailBag", "LongtailCore", "LongtailHDF5", "LongtailCatalog", "LongtailScan", "LongtailRun",
                            "LongtailOutput", "LongtailSynth"],
             path: "Benchmarks/LongtailBench"
         ),

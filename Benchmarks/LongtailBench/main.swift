@@ -7,6 +7,8 @@ import LongtailScan
 ///   generate --out FILE [--megabytes N] [--compression zstd|lz4|none]
 ///   decode FILE [--no-crc] [--threads 1|2] [--rows N] [--skip-extract]
 ///   payloads FILE --out FILE.zst
+///   bag-decode FILE.bag [--rows N]        every numeric field of a ROS 1 bag into columns
+///   bag-payloads FILE.bag --out FILE.bz2|.lz4
 ///   h5-generate --out DIR [--files N] [--megabytes M]
 ///   h5-generate-big --out FILE [--gigabytes G]
 ///   h5-scan FILE... [--threads N]
@@ -68,6 +70,19 @@ do {
         for (name, p50, p95, rows) in try CatalogBench.run(path: out, repeats: Int(option("--repeats") ?? "40") ?? 40) {
             print("{\"query\": \"\(name)\", \"p50_ms\": \(p50), \"p95_ms\": \(p95), \"rows\": \(rows)}")
         }
+    case "bag-decode":
+        guard args.count >= 2 else { fail("bag-decode needs FILE") }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var r = try BagDecode.run(path: args[1], blockRows: Int(option("--rows") ?? "128") ?? 128)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        r.uncompressedBytes = try BagDecode.uncompressedBytes(path: args[1])
+        print("""
+            {"messages": \(r.messages), "values": \(r.values), "uncompressed_bytes": \(r.uncompressedBytes), \
+            "seconds": \(seconds), "mb_per_s": \(Double(r.uncompressedBytes) / seconds / 1e6), "checksum": \(r.checksum)}
+            """)
+    case "bag-payloads":
+        guard args.count >= 2, let out = option("--out") else { fail("bag-payloads needs FILE --out FILE") }
+        try BagDecode.payloads(path: args[1], out: out)
     case "payloads":
         guard args.count >= 2, let out = option("--out") else { fail("payloads needs FILE --out FILE") }
         try Payloads.run(path: args[1], out: out)

@@ -135,7 +135,7 @@ extension BagReader {
             }
             return
         }
-        var known = Set(index.connections.keys)
+        var known = ConnectionSet(index.connections.keys)
         var buffer: [UInt8] = [], data: [UInt8] = []
         for chunk in index.chunks.sorted(by: { $0.position < $1.position }) where chunk.endNs >= start && chunk.startNs < end {
             let head = try Self.readHeader(file, at: chunk.position, into: &buffer)
@@ -153,6 +153,37 @@ extension BagReader {
                     if case .message(let m) = event, m.timeNs >= start && m.timeNs < end, let c = index.connections[m.connection] { try body(c, m) }
                 }
             }
+        }
+    }
+}
+
+/// A chunk as stored: its compression, declared uncompressed size and compressed bytes
+/// (a view valid during the callback).
+public struct BagChunk {
+    public var position: UInt64
+    public var compression: String
+    public var uncompressedSize: UInt32
+    public var data: UnsafeRawBufferPointer
+}
+
+extension BagReader {
+    /// Every chunk record in file order, not decompressed (for tools that measure or copy
+    /// the compressed payloads).
+    public func forEachChunk(_ body: (BagChunk) throws(BagError) -> Void) throws(BagError) {
+        var pos = firstRecord, header: [UInt8] = [], data: [UInt8] = []
+        while pos < file.size {
+            let head = try Self.readHeader(file, at: pos, into: &header)
+            if (try? head.header.op()) == BagOp.chunk.rawValue {
+                let size: UInt32
+                do throws(BagError.Kind) { size = try head.header.uint32("size") } catch { throw BagError(error, offset: pos, file: path) }
+                try file.read(Int(head.dataLength), at: pos + 8 + head.headerLength, into: &data, what: "chunk data")
+                let compression = head.header.string("compression") ?? "none"
+                try withBytes(data) { (raw) throws(BagError) in
+                    try body(BagChunk(position: pos, compression: compression, uncompressedSize: size,
+                                      data: UnsafeRawBufferPointer(rebasing: raw[0..<Int(head.dataLength)])))
+                }
+            }
+            pos += head.length
         }
     }
 }

@@ -95,7 +95,7 @@ public final class BagReader {
     /// bags without an index (a recorder that did not close the file).
     public func forEach(_ body: (BagEvent) throws(BagError) -> Void) throws(BagError) {
         var pos = firstRecord
-        var known = Set<UInt32>()
+        var known = ConnectionSet()
         var header: [UInt8] = []
         while pos < file.size {
             let head = try Self.readHeader(file, at: pos, into: &header)
@@ -133,7 +133,7 @@ public final class BagReader {
 
     /// The records of a chunk's data (or one record outside chunks, at file offset `base`).
     static func records(in data: UnsafeRawBufferPointer, chunkAt: UInt64?, base: UInt64 = 0, file: String,
-                        known: inout Set<UInt32>, _ body: (BagEvent) throws(BagError) -> Void) throws(BagError) {
+                        known: inout ConnectionSet, _ body: (BagEvent) throws(BagError) -> Void) throws(BagError) {
         var at = 0
         while at < data.count {
             func fail(_ k: BagError.Kind) -> BagError {
@@ -207,4 +207,26 @@ func withBytes<T>(_ array: [UInt8], _ body: (UnsafeRawBufferPointer) throws(BagE
     var result: Result<T, BagError>!
     array.withUnsafeBytes { b in result = Result { () throws(BagError) in try body(b) } }
     return try result.get()
+}
+
+/// The connection ids seen so far: a bit per id below 65 536 (the per-message check costs no
+/// hashing), a set beyond.
+struct ConnectionSet {
+    private var bits = [UInt64](repeating: 0, count: 1024)
+    private var large = Set<UInt32>()
+
+    init() {}
+    init<S: Sequence>(_ ids: S) where S.Element == UInt32 { for id in ids { _ = insert(id) } }
+
+    @inline(__always)
+    func contains(_ id: UInt32) -> Bool {
+        id < 65536 ? bits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0 : large.contains(id)
+    }
+
+    /// Adds `id`; whether it was new.
+    mutating func insert(_ id: UInt32) -> (inserted: Bool, memberAfterInsert: UInt32) {
+        if contains(id) { return (false, id) }
+        if id < 65536 { bits[Int(id >> 6)] |= 1 << UInt64(id & 63) } else { large.insert(id) }
+        return (true, id)
+    }
 }
