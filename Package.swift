@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries. Each module map points at a shim header; providers tell
@@ -41,7 +42,8 @@ let package = Package(
         // Columns, SIMD kernels, the event table, detectors, the rarity model. No I/O.
         .target(name: "LongtailCore"),
         // Formats.
-        .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CISAL"]),
+        .target(name: "LongtailMCAP", dependencies: ["LongtailCore", "CZstd", "CLZ4", "CISAL",
+                                                     .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "LongtailHDF5", dependencies: ["LongtailCore", "CHDF5", "CZstd"]),
         .target(name: "LongtailBag", dependencies: ["CBZ2", "CLZ4"]),
         .target(name: "LongtailCatalog", dependencies: ["LongtailSupport", "LongtailCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -73,7 +75,7 @@ let package = Package(
         ),
 
         .testTarget(name: "LongtailCoreTests", dependencies: ["LongtailCore"]),
-        .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "TestSupport"]),
+        .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "LongtailBagTests", dependencies: ["LongtailBag", "LongtailMCAP", "TestSupport"]),
         .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5", "TestSupport", "LongtailMCAP"]),
         .testTarget(name: "LongtailCatalogTests", dependencies: ["LongtailCatalog", "LongtailCore", "LongtailSynth", "TestSupport"]),

@@ -8,9 +8,10 @@ import Testing
 import TestSupport
 
 /// One profile, one log, every encoding: the Husky recording as its ROS 1 bag, as the ROS 2
-/// (CDR) MCAP converted from it, as a ros1 MCAP (the bag exported by `ClipExport`) and as a
-/// json MCAP (the CDR messages rewritten by Python) scans to the same segments, features,
-/// events and alignment values with `docs/profiles/clearpath.toml`.
+/// (CDR) MCAP converted from it, as a ros1 MCAP (the bag exported by `ClipExport`), as a
+/// json MCAP and as a protobuf MCAP (the CDR messages rewritten by Python: mcap-protobuf-
+/// support's writer, header stamps as google.protobuf.Timestamp) scans to the same segments,
+/// features, events and alignment values with `docs/profiles/clearpath.toml`.
 @Suite(.serialized) struct FormatsTests {
     static var bag: String? { TestSupport.sharedData?.appendingPathComponent("ros1/husky-outdoor-395s.bag").path }
     static var cdr: String? { TestSupport.real("husky-outdoor-395s.mcap") }
@@ -58,10 +59,12 @@ import TestSupport
         #expect(exported.messages == 16806 && exported.channels == 3)
         var inputs = [("bag", bag), ("cdr", cdr), ("ros1", ros1)]
         if let python = TestSupport.interopPython {
-            let json = dir.appendingPathComponent("husky-json.mcap").path
-            let r = try TestSupport.run(python, [TestSupport.repoRoot.appendingPathComponent("Tests/Interop/to_json_mcap.py").path, cdr, json])
-            #expect(r.status == 0, "\(r.stderr)")
-            inputs.append(("json", json))
+            for (name, script) in [("json", "to_json_mcap.py"), ("protobuf", "to_protobuf_mcap.py")] {
+                let out = dir.appendingPathComponent("husky-\(name).mcap").path
+                let r = try TestSupport.run(python, [TestSupport.repoRoot.appendingPathComponent("Tests/Interop/\(script)").path, cdr, out])
+                #expect(r.status == 0, "\(r.stderr)")
+                inputs.append((name, out))
+            }
         } else {
             Issue.record("no Python with mcap and mcap-ros2-support: run scripts/bootstrap.sh")
         }

@@ -10,15 +10,21 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
     case cdr(topic: String, CDRError)
     /// A JSON payload did not parse.
     case json(topic: String, JSONMessageDecoder.ParseError)
+    /// A protobuf schema did not compile.
+    case protobufSchema(topic: String, ProtobufPlan.SchemaError)
+    /// A protobuf payload did not fit its schema.
+    case protobuf(topic: String, ProtobufError)
 
     public var description: String {
         switch self {
         case .unsupportedEncoding(let topic, let m, let s):
-            "channel '\(topic)': unsupported message encoding '\(m)' (schema encoding '\(s)'); Longtail decodes cdr with ros2msg schemas, ros1 with ros1msg schemas, and json"
+            "channel '\(topic)': unsupported message encoding '\(m)' (schema encoding '\(s)'); Longtail decodes cdr with ros2msg schemas, ros1 with ros1msg schemas, protobuf, and json"
         case .schema(let topic, let e): "channel '\(topic)': \(e)"
         case .missingSchema(let topic, let id): "channel '\(topic)': schema id \(id) is not defined in the file"
         case .cdr(let topic, let e): "channel '\(topic)': \(e)"
         case .json(let topic, let e): "channel '\(topic)': \(e)"
+        case .protobufSchema(let topic, let e): "channel '\(topic)': \(e)"
+        case .protobuf(let topic, let e): "channel '\(topic)': \(e)"
         }
     }
 }
@@ -26,6 +32,7 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Decodes the messages of one channel, chosen from its encodings once.
 public enum MessageDecoder: Sendable {
     case cdr(CDRPlan)
+    case protobuf(ProtobufPlan)
     case json
 
     /// Chooses and compiles the decoder for a channel.
@@ -55,6 +62,17 @@ public enum MessageDecoder: Sendable {
                                            schemaEncoding: schema.encoding)
             }
             return try ros1(type: schema.name, definition: String(decoding: schema.data, as: UTF8.self), topic: channel.topic)
+        case "protobuf":
+            guard let schema else {
+                throw .missingSchema(topic: channel.topic, schemaID: channel.schemaID)
+            }
+            guard schema.encoding == "protobuf" else {
+                throw .unsupportedEncoding(topic: channel.topic, messageEncoding: channel.messageEncoding,
+                                           schemaEncoding: schema.encoding)
+            }
+            do throws(ProtobufPlan.SchemaError) {
+                return .protobuf(try ProtobufPlan(fileDescriptorSet: schema.data, messageName: schema.name))
+            } catch { throw .protobufSchema(topic: channel.topic, error) }
         case "json":
             return .json
         default:
@@ -78,6 +96,8 @@ public enum MessageDecoder: Sendable {
         switch self {
         case .cdr(let plan):
             do throws(CDRError) { return try plan.decode(payload) } catch { throw .cdr(topic: topic, error) }
+        case .protobuf(let plan):
+            do throws(ProtobufError) { return try plan.decode(payload) } catch { throw .protobuf(topic: topic, error) }
         case .json:
             do throws(JSONMessageDecoder.ParseError) { return try JSONMessageDecoder.decode(payload) } catch {
                 throw .json(topic: topic, error)

@@ -24,20 +24,20 @@ struct ChannelMapping {
     /// by field path (JSON).
     enum Extractor {
         case plan(CDRColumnExtractor)
-        case json(JSONColumnExtractor)
+        case paths(PathColumnExtractor)
 
         var scalarNames: [String] {
-            switch self { case .plan(let x): x.scalarNames; case .json(let x): x.scalarNames }
+            switch self { case .plan(let x): x.scalarNames; case .paths(let x): x.scalarNames }
         }
         var raggedNames: [String] {
-            switch self { case .plan(let x): x.raggedNames; case .json(let x): x.raggedNames }
+            switch self { case .plan(let x): x.raggedNames; case .paths(let x): x.raggedNames }
         }
 
         @inline(__always)
         func extract(_ payload: UnsafeRawBufferPointer, timestamp: Int64, into block: ColumnBlock, ragged: RaggedColumns?) throws(CDRError) {
             switch self {
             case .plan(let x): try x.extract(payload, timestamp: timestamp, into: block, ragged: ragged)
-            case .json(let x): try x.extract(payload, timestamp: timestamp, into: block, ragged: ragged)
+            case .paths(let x): try x.extract(payload, timestamp: timestamp, into: block, ragged: ragged)
             }
         }
     }
@@ -65,11 +65,16 @@ struct ChannelMapping {
         profile.signals.contains { matches($0.topic ?? "\u{0}", topic) } || (actors && profile.actors.map { matches($0.topic, topic) } == true)
     }
 
-    /// A channel's schema as text: name, encoding (`ros2msg`, `ros1msg`) and definition.
+    /// A channel's schema: name, encoding (`ros2msg`, `ros1msg`, `protobuf`, `jsonschema`) and
+    /// its bytes (a definition's text, or a serialized `FileDescriptorSet`).
     struct SchemaText {
         var name: String
         var encoding: String
-        var text: String
+        var data: [UInt8]
+        var text: String { String(decoding: data, as: UTF8.self) }
+
+        init(name: String, encoding: String, data: [UInt8]) { self.name = name; self.encoding = encoding; self.data = data }
+        init(name: String, encoding: String, text: String) { self.init(name: name, encoding: encoding, data: Array(text.utf8)) }
     }
 
     /// The mapping of a channel (`topic` with its message `encoding` and schema), nil when
@@ -94,11 +99,21 @@ struct ChannelMapping {
         let schemaName: String
         if encoding == "json" {   // fields by path; the schema (JSON Schema, if any) is not needed
             schemaName = schema?.name ?? "json"
-            m = ChannelMapping(plan: nil, extractor: .json(JSONColumnExtractor(fields: Array(names))))
+            m = ChannelMapping(plan: nil, extractor: .paths(PathColumnExtractor(fields: Array(names), source: .json)))
+        } else if encoding == "protobuf" {
+            guard let s = schema, s.encoding == "protobuf" else {
+                return .failure(Skipped(warning: "topic \(topic): protobuf messages need a protobuf schema, not '\(schema?.encoding ?? "none")'; its signals are skipped"))
+            }
+            let plan: ProtobufPlan
+            do throws(ProtobufPlan.SchemaError) { plan = try ProtobufPlan(fileDescriptorSet: s.data, messageName: s.name) } catch {
+                return .failure(Skipped(warning: "topic \(topic): \(error); its signals are skipped"))
+            }
+            schemaName = s.name
+            m = ChannelMapping(plan: nil, extractor: .paths(PathColumnExtractor(fields: Array(names), source: .protobuf(plan))))
         } else {
             let ros2 = encoding == "cdr" && schema?.encoding == "ros2msg", ros1 = encoding == "ros1" && schema?.encoding == "ros1msg"
             guard ros2 || ros1, let s = schema else {
-                return .failure(Skipped(warning: "topic \(topic): message encoding '\(encoding)' with schema encoding '\(schema?.encoding ?? "none")' is not one Longtail reads (cdr + ros2msg, ros1 + ros1msg, json); its signals are skipped"))
+                return .failure(Skipped(warning: "topic \(topic): message encoding '\(encoding)' with schema encoding '\(schema?.encoding ?? "none")' is not one Longtail reads (cdr + ros2msg, ros1 + ros1msg, protobuf, json); its signals are skipped"))
             }
             let plan: CDRPlan
             do throws(ROS2SchemaError) {

@@ -39,7 +39,7 @@ final class FeedTable {
     /// A channel record: its feed, the first time the channel is seen.
     func add(_ c: Channel) {
         add(id: UInt32(c.id), topic: c.topic, encoding: c.messageEncoding,
-            schema: schemas[c.schemaID].map { ChannelMapping.SchemaText(name: $0.name, encoding: $0.encoding, text: String(decoding: $0.data, as: UTF8.self)) })
+            schema: schemas[c.schemaID].map { ChannelMapping.SchemaText(name: $0.name, encoding: $0.encoding, data: $0.data) })
     }
 
     /// A channel of any format: its feed, the first time its id is seen. Ids past the

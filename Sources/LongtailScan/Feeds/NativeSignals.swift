@@ -136,7 +136,7 @@ public enum NativeSignals {
         var feeds: [UInt32: Feed?] = [:]
         for (lo, hi) in ranges(intervals) {
             try reader.readMessages(startTime: UInt64(lo), endTime: UInt64(hi)) { (m: IndexedMessage) throws(MCAPError) in
-                let schema = m.schema.map { ChannelMapping.SchemaText(name: $0.name, encoding: $0.encoding, text: String(decoding: $0.data, as: UTF8.self)) }
+                let schema = m.schema.map { ChannelMapping.SchemaText(name: $0.name, encoding: $0.encoding, data: $0.data) }
                 guard let f = feed(&feeds, id: UInt32(m.channel.id), profile: profile, topic: m.channel.topic, encoding: m.channel.messageEncoding,
                                    schema: schema) else { return }
                 do throws(CDRError) { try samples(f, m.data, logTime: m.logTime, sample) } catch {

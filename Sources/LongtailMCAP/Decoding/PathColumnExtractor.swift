@@ -1,11 +1,19 @@
 import LongtailCore
 
-/// Reads named numeric fields of `json`-encoded payloads into columns, by the same field
-/// paths as the CDR extractor (`twist.linear.x`, `effort[3]`, `objects[*].pose.x`), so a
-/// profile maps a JSON channel unchanged. Time fields answer to either spelling of their
-/// parts: `.sec` to `secs`, `.nanosec` to `nsec` or `nsecs` (Foxglove's JSON times, ROS 1
-/// conversions). Booleans read as 0/1; a missing or non-numeric field is NaN.
-public final class JSONColumnExtractor {
+/// Reads named numeric fields of `json` or `protobuf` payloads into columns, by the same
+/// field paths as the CDR extractor (`twist.linear.x`, `effort[3]`, `objects[*].pose.x`), so
+/// a profile maps such a channel unchanged. Each payload is decoded into a tree (paths are
+/// compiled once). Time fields answer to every spelling of their parts: `.sec` to `secs`
+/// and `seconds`, `.nanosec` to `nsec`, `nsecs` and `nanos` (Foxglove's JSON times, ROS 1
+/// conversions, `google.protobuf.Timestamp`). Booleans read as 0/1; a missing or
+/// non-numeric field is NaN.
+public final class PathColumnExtractor {
+    /// How payloads become trees.
+    public enum Source: Sendable {
+        case json
+        case protobuf(ProtobufPlan)
+    }
+
     enum Step: Sendable {
         case key([String])   // the name, then its aliases
         case index(Int)
@@ -19,8 +27,11 @@ public final class JSONColumnExtractor {
     private let scalarPaths: [[Step]]
     private let raggedPaths: [[Step]]
 
+    private let source: Source
+
     /// An extractor for `fields` (paths as profiles write them).
-    public init(fields: [String]) {
+    public init(fields: [String], source: Source = .json) {
+        self.source = source
         let unique = Array(Set(fields)).sorted()
         scalarNames = unique.filter { !$0.contains("[*]") }
         raggedNames = unique.filter { $0.contains("[*]") }
@@ -39,10 +50,10 @@ public final class JSONColumnExtractor {
             }
             let key = String(name)
             let aliases: [String] = switch key {
-            case "sec": ["secs"]
-            case "nanosec": ["nsec", "nsecs"]
-            case "secs": ["sec"]
-            case "nsecs": ["nanosec", "nsec"]
+            case "sec": ["secs", "seconds"]
+            case "nanosec": ["nsec", "nsecs", "nanos"]
+            case "secs": ["sec", "seconds"]
+            case "nsecs": ["nanosec", "nsec", "nanos"]
             default: []
             }
             steps.append(.key([key] + aliases))
@@ -52,12 +63,20 @@ public final class JSONColumnExtractor {
     }
 
     /// Decodes one payload into a row of `block` (and of `ragged`).
-    /// - Throws: `CDRError` (the payload error of every extractor) naming the JSON parse error.
+    /// - Throws: `CDRError` (the payload error of every extractor) naming the JSON or
+    ///   protobuf error.
     public func extract(_ payload: UnsafeRawBufferPointer, timestamp: Int64, into block: ColumnBlock,
                         ragged: RaggedColumns? = nil) throws(CDRError) {
         let value: DecodedValue
-        do throws(JSONMessageDecoder.ParseError) { value = try JSONMessageDecoder.decode(payload) } catch {
-            throw CDRError(offset: error.offset, detail: "JSON: \(error.detail)")
+        switch source {
+        case .json:
+            do throws(JSONMessageDecoder.ParseError) { value = try JSONMessageDecoder.decode(payload) } catch {
+                throw CDRError(offset: error.offset, detail: "JSON: \(error.detail)")
+            }
+        case .protobuf(let plan):
+            do throws(ProtobufError) { value = try plan.decode(payload) } catch {
+                throw CDRError(offset: error.offset, detail: "protobuf: \(error.detail)")
+            }
         }
         precondition(block.count < block.capacity, "ColumnBlock is full: hand it on and reset it first")
         let row = block.storage + block.count
