@@ -8,9 +8,9 @@ rosbags writes bags (uncompressed, bz2, lz4; and an unindexed copy of the bz2 ba
 recorder that crashed leaves it: index cut off, index_pos 0) holding sensor_msgs Imu,
 NavSatFix and JointState, nav_msgs Odometry, geometry_msgs WrenchStamped and a custom
 nested type (fixed and variable arrays, strings, string arrays, nested messages, time,
-duration, constants, bytes), with NaN, ±inf and non-ASCII text among the values. The `mcap`
-writer writes the same messages as a ros1 MCAP (ros1msg schemas, payloads serialized by
-rosbags). Expected values come from reading the files back with rosbags (bags) and with
+duration, constants, bytes), with NaN, ±inf and non-ASCII text among the values.
+mcap-ros1-support's Writer writes the same messages as a ros1 MCAP (genpy classes generated
+from each type's ROS 1 definition). Expected values come from reading the files back with rosbags (bags) and with
 mcap + mcap-ros1-support (the MCAP), one JSON line per message in OUT_DIR/expected-*.jsonl.
 Time fields are written as {"sec", "nanosec"} (rosbags' naming; genpy's secs/nsecs mapped).
 """
@@ -144,18 +144,23 @@ def expected_bag(path, ts, out):
 
 
 def write_mcap(path, ts, msgs):
+    """The messages as a ros1 MCAP written by mcap-ros1-support's Writer: genpy classes made
+    at run time from each type's ROS 1 definition (as rosbags generates it), each message
+    deserialized into them from rosbags' serialization."""
+    from mcap_ros1._vendor.genpy.dynamic import generate_dynamic
+    from mcap_ros1.writer import Writer as Ros1Writer
+    classes = {}
     with open(path, "wb") as fh:
-        w = McapWriter(fh)
-        w.start(profile="ros1", library="write_ros1.py")
-        schemas, channels = {}, {}
+        w = Ros1Writer(fh)
         for topic, typ, m, sec, ns in msgs:
-            if topic not in channels:
-                text, md5 = ts.generate_msgdef(typ, ros_version=1)
-                name = typ.replace("/msg/", "/")
-                schemas[typ] = w.register_schema(name=name, encoding="ros1msg", data=text.encode())
-                channels[topic] = w.register_channel(topic=topic, message_encoding="ros1", schema_id=schemas[typ], metadata={"md5sum": md5})
+            name = typ.replace("/msg/", "/")
+            if name not in classes:
+                text, _ = ts.generate_msgdef(typ, ros_version=1)
+                classes[name] = generate_dynamic(name, text)[name]
+            genpy_msg = classes[name]()
+            genpy_msg.deserialize(bytes(ts.serialize_ros1(m, typ)))
             t = sec * 1_000_000_000 + ns
-            w.add_message(channel_id=channels[topic], log_time=t, publish_time=t, data=bytes(ts.serialize_ros1(m, typ)))
+            w.write_message(topic, genpy_msg, log_time=t, publish_time=t)
         w.finish()
 
 
