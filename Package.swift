@@ -75,7 +75,7 @@ let package = Package(
         ),
 
         .testTarget(name: "LongtailCoreTests", dependencies: ["LongtailCore"]),
-        .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .testTarget(name: "LongtailMCAPTests", dependencies: ["LongtailMCAP", "LongtailCore", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "LongtailBagTests", dependencies: ["LongtailBag", "LongtailMCAP", "TestSupport"]),
         .testTarget(name: "LongtailHDF5Tests", dependencies: ["LongtailHDF5", "TestSupport", "LongtailMCAP"]),
         .testTarget(name: "LongtailCatalogTests", dependencies: ["LongtailCatalog", "LongtailCore", "LongtailSynth", "TestSupport"]),

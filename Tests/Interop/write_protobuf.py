@@ -107,8 +107,9 @@ def fill(m, i, rng):
     m.accel.x, m.accel.y, m.accel.z = f(), f(), f()
     m.packed_values.extend([f() for _ in range(i % 5)])
     m.unpacked_ints.extend([rng.randint(-2**31, 2**31 - 1) for _ in range(i % 4)])
-    for _ in range(i % 3):
+    for k in range(i % 3):
         p = m.points.add(); p.x, p.y, p.z = f(), f(), f()
+        if k == 1: p.x = 0.0   # a proto3 default: not on the wire, read back as 0
     m.mode = i % 3
     if i % 4 == 1: m.name = f"name {i} ü"
     elif i % 4 == 2: m.id = -(2**40) - i

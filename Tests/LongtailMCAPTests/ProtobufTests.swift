@@ -1,4 +1,5 @@
 import Foundation
+import LongtailCore
 import SwiftProtobuf
 import Testing
 import TestSupport
@@ -120,5 +121,45 @@ import TestSupport
         // Every truncation of a valid payload is an error or a shorter message, never a crash.
         let full: [UInt8] = [0x0A, 0x03, 0x61, 0x62, 0x63, 0x11, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x18, 0x96, 0x01]
         for n in 0..<full.count { _ = try? Array(full.prefix(n)).withUnsafeBytes { try plan.decode($0) } }
+    }
+}
+
+extension ProtobufTests {
+    /// The tree-free extractor the scanner uses gives, value for value, what the paths give
+    /// over the decoded tree: every numeric field of every message (arrays as `[*]`), plus
+    /// element paths and time aliases.
+    @Test func columnExtractorMatchesTheTreeDecoder() throws {
+        guard let dir = try Self.generate() else { return }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["sample", "unknown"] {
+            let reader = try MCAPIndexedReader(path: dir.appendingPathComponent("\(name).mcap").path)
+            var checked = 0
+            var failure: String?
+            try reader.readMessages { (m: IndexedMessage) throws(MCAPError) in
+                guard let s = m.schema, let plan = try? ProtobufPlan(fileDescriptorSet: s.data, messageName: s.name) else { failure = "no plan"; return }
+                let paths = ProtobufColumnExtractor.allPaths(plan) + ["stamp.sec", "stamp.nanosec", "packed_values[1]", "points[0].x",
+                                                                       "points[2].z", "tree.children[0].value", "tree.children[*].children[*].value", "maybe"]
+                let fast = ProtobufColumnExtractor(plan: plan, fields: paths), tree = PathColumnExtractor(fields: paths, source: .protobuf(plan))
+                guard fast.scalarNames == tree.scalarNames, fast.raggedNames == tree.raggedNames else { failure = "names differ: \(fast.scalarNames) \(tree.scalarNames)"; return }
+                let (b1, b2) = (ColumnBlock(names: fast.scalarNames, capacity: 1), ColumnBlock(names: tree.scalarNames, capacity: 1))
+                let (r1, r2) = (RaggedColumns(names: fast.raggedNames), RaggedColumns(names: tree.raggedNames))
+                do throws(CDRError) {
+                    try fast.extract(m.data, timestamp: 0, into: b1, ragged: r1)
+                    try tree.extract(m.data, timestamp: 0, into: b2, ragged: r2)
+                } catch { failure = "\(error)"; return }
+                for c in 0..<fast.scalarNames.count where b1.column(c)[0].bitPattern != b2.column(c)[0].bitPattern && !(b1.column(c)[0].isNaN && b2.column(c)[0].isNaN) {
+                    failure = "\(name) \(m.logTime) \(fast.scalarNames[c]): \(b1.column(c)[0]) vs \(b2.column(c)[0])"
+                }
+                for c in 0..<fast.raggedNames.count {
+                    let (a, b) = (Array(r1.row(0, column: c)), Array(r2.row(0, column: c)))
+                    if a.count != b.count || zip(a, b).contains(where: { $0.bitPattern != $1.bitPattern && !($0.isNaN && $1.isNaN) }) {
+                        failure = "\(name) \(m.logTime) \(fast.raggedNames[c]): \(a) vs \(b)"
+                    }
+                }
+                checked += 1
+            }
+            #expect(failure == nil, "\(failure ?? "")")
+            #expect(checked == (name == "sample" ? 60 : 30))
+        }
     }
 }

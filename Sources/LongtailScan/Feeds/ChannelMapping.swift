@@ -25,12 +25,13 @@ struct ChannelMapping {
     enum Extractor {
         case plan(CDRColumnExtractor)
         case paths(PathColumnExtractor)
+        case protobuf(ProtobufColumnExtractor)
 
         var scalarNames: [String] {
-            switch self { case .plan(let x): x.scalarNames; case .paths(let x): x.scalarNames }
+            switch self { case .plan(let x): x.scalarNames; case .paths(let x): x.scalarNames; case .protobuf(let x): x.scalarNames }
         }
         var raggedNames: [String] {
-            switch self { case .plan(let x): x.raggedNames; case .paths(let x): x.raggedNames }
+            switch self { case .plan(let x): x.raggedNames; case .paths(let x): x.raggedNames; case .protobuf(let x): x.raggedNames }
         }
 
         @inline(__always)
@@ -38,6 +39,7 @@ struct ChannelMapping {
             switch self {
             case .plan(let x): try x.extract(payload, timestamp: timestamp, into: block, ragged: ragged)
             case .paths(let x): try x.extract(payload, timestamp: timestamp, into: block, ragged: ragged)
+            case .protobuf(let x): try x.extract(payload, timestamp: timestamp, into: block, ragged: ragged)
             }
         }
     }
@@ -109,7 +111,7 @@ struct ChannelMapping {
                 return .failure(Skipped(warning: "topic \(topic): \(error); its signals are skipped"))
             }
             schemaName = s.name
-            m = ChannelMapping(plan: nil, extractor: .paths(PathColumnExtractor(fields: Array(names), source: .protobuf(plan))))
+            m = ChannelMapping(plan: nil, extractor: .protobuf(ProtobufColumnExtractor(plan: plan, fields: Array(names))))
         } else {
             let ros2 = encoding == "cdr" && schema?.encoding == "ros2msg", ros1 = encoding == "ros1" && schema?.encoding == "ros1msg"
             guard ros2 || ros1, let s = schema else {
