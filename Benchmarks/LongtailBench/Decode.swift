@@ -23,11 +23,19 @@ enum Decode {
                     skipExtract: Bool = false) throws -> Result {
         var result = Result()
         final class ChannelDecoder {
-            let extractor: CDRColumnExtractor
+            let extractor: CDRColumnExtractor?
+            let protobuf: ProtobufColumnExtractor?
             let block: ColumnBlock
             let ragged: RaggedColumns?
             init(_ x: CDRColumnExtractor, rows: Int) {
                 extractor = x
+                protobuf = nil
+                block = ColumnBlock(names: x.scalarNames, capacity: rows)
+                ragged = x.raggedNames.isEmpty ? nil : RaggedColumns(names: x.raggedNames)
+            }
+            init(_ x: ProtobufColumnExtractor, rows: Int) {
+                extractor = nil
+                protobuf = x
                 block = ColumnBlock(names: x.scalarNames, capacity: rows)
                 ragged = x.raggedNames.isEmpty ? nil : RaggedColumns(names: x.raggedNames)
             }
@@ -36,7 +44,7 @@ enum Decode {
         var schemas: [UInt16: Schema] = [:]
         var options = MCAPReadOptions()
         options.validateCRCs = validateCRCs
-        func drain(_ block: ColumnBlock) {
+        func drain(_ block: ColumnBlock, _ ragged: RaggedColumns?) {
             for c in 0..<block.names.count {
                 let col = block.columnValues(c)
                 var s = 0.0
@@ -45,6 +53,17 @@ enum Decode {
                 result.values += col.count
             }
             block.reset()
+            guard let ragged else { return }
+            for r in 0..<ragged.rows {
+                for c in 0..<ragged.names.count {
+                    let values = ragged.row(r, column: c)
+                    var s = 0.0
+                    for v in values { s += v }
+                    result.checksum += s
+                    result.values += values.count
+                }
+            }
+            ragged.reset()
         }
         // A local function, not a closure value: its captures stay non-escaping, so the
         // compiler checks exclusivity statically instead of on every access.
@@ -57,12 +76,16 @@ enum Decode {
                 }
                 let block = d.block
                 do throws(CDRError) {
-                    if !skipExtract { try d.extractor.extract(m.data, timestamp: Int64(m.logTime), into: block, ragged: d.ragged) }
+                    if !skipExtract {
+                        if let x = d.extractor { try x.extract(m.data, timestamp: Int64(m.logTime), into: block, ragged: d.ragged) } else {
+                            try d.protobuf!.extract(m.data, timestamp: Int64(m.logTime), into: block, ragged: d.ragged)
+                        }
+                    }
                 } catch {
                     throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
                                     offset: raw.offset, chunkOffset: raw.chunkOffset)
                 }
-                if block.isFull { drain(block) }
+                if block.isFull { drain(block, d.ragged) }
                 result.messages += 1
             case Opcode.chunk:
                 let h = try ChunkHeader.parse(body: raw.body, offset: raw.offset)
@@ -71,7 +94,14 @@ enum Decode {
                 if case .schema(let s) = try raw.parse() { schemas[s.id] = s }
             case Opcode.channel:
                 // Channels repeat in the summary: keep the decoder (and its unread rows) made at first sight.
-                if case .channel(let c) = try raw.parse(), extractors[Int(c.id)] == nil, let s = schemas[c.schemaID] {
+                if case .channel(let c) = try raw.parse(), extractors[Int(c.id)] == nil, let s = schemas[c.schemaID], c.messageEncoding == "protobuf" {
+                    do throws(ProtobufPlan.SchemaError) {   // protobuf: every numeric field by path
+                        let plan = try ProtobufPlan(fileDescriptorSet: s.data, messageName: s.name)
+                        extractors[Int(c.id)] = ChannelDecoder(ProtobufColumnExtractor(plan: plan, fields: ProtobufColumnExtractor.allPaths(plan)), rows: blockRows)
+                    } catch {
+                        throw MCAPError(.malformedRecord(opcode: Opcode.schema, field: "data", detail: "\(error)"), offset: raw.offset)
+                    }
+                } else if case .channel(let c) = try raw.parse(), extractors[Int(c.id)] == nil, let s = schemas[c.schemaID] {
                     do throws(ROS2SchemaError) {
                         let plan = try CDRPlan(ros2msgNamed: s.name, text: String(decoding: s.data, as: UTF8.self))
                         let x = CDRColumnExtractor(plan: plan)
@@ -88,7 +118,7 @@ enum Decode {
         } else {
             try MCAPStreamReader.forEachRecord(inFile: path, options: options, handle)
         }
-        for d in extractors { if let d { drain(d.block) } }
+        for d in extractors { if let d { drain(d.block, d.ragged) } }
         return result
     }
 }

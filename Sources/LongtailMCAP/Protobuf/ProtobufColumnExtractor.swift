@@ -28,12 +28,72 @@ public final class ProtobufColumnExtractor {
         var defaults: [Int] = []
         /// Whether some ragged leaf lies at or below this node.
         var hasRagged = false
+
+    }
+
+    /// A node compiled for the walk: every property a constant (no run-time exclusivity
+    /// checks), field number → slot through a dense table, each slot's leaves and children
+    /// as ranges of flat buffers (no array retained per field).
+    final class Compiled {
+        let dense: UnsafeMutableBufferPointer<Int32>
+        let sparse: [Int: Int32]
+        /// Per slot: its field number, and its ranges in `leaves` and `children`.
+        let numbers: [Int]
+        let leafRange: UnsafeMutableBufferPointer<(start: Int32, count: Int32)>
+        let childRange: UnsafeMutableBufferPointer<(start: Int32, count: Int32)>
+        let leaves: UnsafeMutableBufferPointer<Leaf>
+        let children: [(node: Compiled, element: Int, each: Bool)]
+        let defaults: UnsafeMutableBufferPointer<Int>
+        let hasRagged: Bool
+        var slots: Int { numbers.count }
+
+        init(_ n: Node) {
+            let numbers = Set(n.leaves.keys).union(n.children.keys).sorted()
+            let maxDense = min(numbers.last ?? 0, 1023)
+            dense = .allocate(capacity: maxDense + 1)
+            dense.initialize(repeating: -1)
+            var sparse: [Int: Int32] = [:]
+            var flatLeaves: [Leaf] = [], flatChildren: [(node: Compiled, element: Int, each: Bool)] = []
+            leafRange = .allocate(capacity: max(1, numbers.count))
+            childRange = .allocate(capacity: max(1, numbers.count))
+            for (k, number) in numbers.enumerated() {
+                if number <= maxDense { dense[number] = Int32(k) } else { sparse[number] = Int32(k) }
+                let l = n.leaves[number] ?? [], c = n.children[number] ?? []
+                leafRange[k] = (Int32(flatLeaves.count), Int32(l.count))
+                childRange[k] = (Int32(flatChildren.count), Int32(c.count))
+                flatLeaves += l
+                flatChildren += c.map { (Compiled($0.node), $0.element, $0.each) }
+            }
+            self.sparse = sparse
+            self.numbers = numbers
+            leaves = .allocate(capacity: max(1, flatLeaves.count))
+            _ = leaves.initialize(from: flatLeaves)
+            children = flatChildren
+            defaults = .allocate(capacity: max(1, n.defaults.count))
+            _ = defaults.initialize(from: n.defaults)
+            hasRagged = n.hasRagged
+            defaultCount = n.defaults.count
+        }
+
+        let defaultCount: Int
+
+        deinit {
+            dense.deallocate(); leafRange.deallocate(); childRange.deallocate(); leaves.deallocate(); defaults.deallocate()
+        }
+
+        @inline(__always) func slot(_ number: Int) -> Int {
+            number >= 0 && number < dense.count ? Int(dense[number]) : Int(sparse[number] ?? -1)
+        }
     }
 
     public let scalarNames: [String]
     public let raggedNames: [String]
-    private let root = Node()
+    private let compiled: Compiled
     private let plan: ProtobufPlan
+    /// Per nesting depth, the elements met per slot of the message being walked there (one
+    /// region a depth: a walk at depth d only ever uses region d). Not shared across threads.
+    private let seenStorage: UnsafeMutablePointer<Int32>
+    private let maxSlots: Int
 
     /// An extractor for `fields`; nil when a path does not exist in the schema (the mapping
     /// then reports the field as missing).
@@ -41,6 +101,7 @@ public final class ProtobufColumnExtractor {
         self.plan = plan
         let unique = Array(Set(fields)).sorted()
         var scalars: [String] = [], ragged: [String] = []
+        let root = Node()
         var nodes: [String: Node] = ["": root]
         for name in unique {
             guard let steps = Self.resolve(name, plan) else { continue }
@@ -69,7 +130,13 @@ public final class ProtobufColumnExtractor {
         }
         scalarNames = scalars
         raggedNames = ragged
+        compiled = Compiled(root)
+        func widest(_ c: Compiled) -> Int { c.children.reduce(c.slots) { max($0, widest($1.node)) } }
+        maxSlots = max(1, widest(compiled))
+        seenStorage = .allocate(capacity: maxSlots * (ProtobufPlan.maxDepth + 1))
     }
+
+    deinit { seenStorage.deallocate() }
 
     struct Step { var number: Int; var kind: ProtobufPlan.Kind; var repeated: Bool; var element: Int; var each: Bool; var presence: Bool }
 
@@ -114,7 +181,7 @@ public final class ProtobufColumnExtractor {
         for c in 0..<scalarNames.count { row[c * block.capacity] = .nan }
         var r = ProtobufReader(base: payload, position: 0)
         do throws(ProtobufError) {
-            try walk(root, &r, end: payload.count, depth: 0, row: row, stride: block.capacity, ragged: ragged)
+            try walk(compiled, &r, end: payload.count, depth: 0, row: row, stride: block.capacity, ragged: ragged)
         } catch {
             throw CDRError(offset: error.offset, detail: "protobuf: \(error.detail)")
         }
@@ -122,46 +189,72 @@ public final class ProtobufColumnExtractor {
         ragged?.commitRow()
     }
 
-    private func walk(_ node: Node, _ r: inout ProtobufReader, end: Int, depth: Int, row: UnsafeMutablePointer<Double>,
+    private func walk(_ node: Compiled, _ r: inout ProtobufReader, end: Int, depth: Int, row: UnsafeMutablePointer<Double>,
                       stride: Int, ragged: RaggedColumns?) throws(ProtobufError) {
         guard depth < ProtobufPlan.maxDepth else { throw ProtobufError(offset: r.position, detail: "messages nested deeper than \(ProtobufPlan.maxDepth)") }
-        for c in node.defaults { row[c * stride] = 0 }
-        var seen: [Int: Int] = [:]   // field number → elements met (for `a[k]`)
-        defer { if node.hasRagged, let ragged { Self.fillMissing(node, seen: seen, ragged) } }
+        for k in 0..<node.defaultCount { row[node.defaults[k] * stride] = 0 }
+        // Elements met per wanted field (for `a[k]` and what the message lacked).
+        let seen = UnsafeMutableBufferPointer(start: seenStorage + depth * maxSlots, count: node.slots)
+        seen.update(repeating: 0)
+        try fields(node, &r, end: end, depth: depth, row: row, stride: stride, ragged: ragged, seen: seen)
+        if node.hasRagged, let ragged { Self.fillMissing(node, seen: seen, ragged) }
+    }
+
+    @inline(__always)
+    private func fields(_ node: Compiled, _ r: inout ProtobufReader, end: Int, depth: Int, row: UnsafeMutablePointer<Double>,
+                        stride: Int, ragged: RaggedColumns?, seen: UnsafeMutableBufferPointer<Int32>) throws(ProtobufError) {
         while r.position < end {
             let at = r.position
             let key = try r.varint(end: end)
-            let number = Int(key >> 3), wire = Int(key & 7)
-            if let leaves = node.leaves[number] {
+            let number = Int(truncatingIfNeeded: key >> 3), wire = Int(key & 7)
+            let slot = node.slot(number)
+            if slot < 0 { try r.skip(wire: wire, end: end, at: at); continue }
+            let lr = node.leafRange[slot]
+            if lr.count > 0 {
+                let leaves = UnsafeMutableBufferPointer(rebasing: node.leaves[Int(lr.start)..<Int(lr.start + lr.count)])
                 let kind = leaves[0].kind
                 if wire == 2 && kind.packable {   // packed run
                     let n = try r.length(end: end)
                     let stop = r.position + n
+                    if kind == .double && leaves.count == 1 && leaves[0].ragged && leaves[0].element < 0, let ragged {
+                        // The common packed run (covariances, point lists): doubles straight into the column.
+                        guard n % 8 == 0 else { throw ProtobufError(offset: r.position, detail: "packed doubles of \(n) bytes") }
+                        let column = leaves[0].column
+                        var at = r.position
+                        while at < stop {
+                            ragged.append(column, Double(bitPattern: UInt64(littleEndian: r.base.loadUnaligned(fromByteOffset: at, as: UInt64.self))))
+                            at += 8
+                        }
+                        seen[slot] += Int32(n / 8)
+                        r.position = stop
+                        continue
+                    }
                     while r.position < stop {
                         let v = try Self.number(kind, &r, end: stop, at: r.position)
-                        store(leaves, v, index: seen[number, default: 0], row, stride, ragged)
-                        seen[number, default: 0] += 1
+                        store(leaves, v, index: Int(seen[slot]), row, stride, ragged)
+                        seen[slot] += 1
                     }
                 } else {
                     guard wire == ProtobufPlan.wireType(kind) else {
                         throw ProtobufError(offset: at, detail: "field \(number) has wire type \(wire), expected \(ProtobufPlan.wireType(kind))")
                     }
                     let v = try Self.number(kind, &r, end: end, at: at)
-                    store(leaves, v, index: seen[number, default: 0], row, stride, ragged)
-                    seen[number, default: 0] += 1
+                    store(leaves, v, index: Int(seen[slot]), row, stride, ragged)
+                    seen[slot] += 1
                 }
-            } else if let children = node.children[number] {
+            } else {
                 guard wire == 2 else { throw ProtobufError(offset: at, detail: "field \(number) has wire type \(wire), expected 2") }
                 let n = try r.length(end: end)
-                let start = r.position, index = seen[number, default: 0]
-                seen[number] = index + 1
-                for child in children where child.each || child.element < 0 || child.element == index {
+                let start = r.position, index = Int(seen[slot])
+                seen[slot] += 1
+                let cr = node.childRange[slot]
+                for k in Int(cr.start)..<Int(cr.start + cr.count) {
+                    let child = node.children[k]
+                    guard child.each || child.element < 0 || child.element == index else { continue }
                     r.position = start
                     try walk(child.node, &r, end: start + n, depth: depth + 1, row: row, stride: stride, ragged: ragged)
                 }
                 r.position = start + n
-            } else {
-                try r.skip(wire: wire, end: end, at: at)
             }
         }
     }
@@ -170,33 +263,33 @@ public final class ProtobufColumnExtractor {
     /// presence reads its default, one with presence NaN; `a[k]` past the elements met NaN;
     /// a missing message NaN for each ragged column below it; a missing repeated field
     /// nothing (it is an empty array).
-    static func fillMissing(_ node: Node, seen: [Int: Int], _ ragged: RaggedColumns) {
-        for (number, leaves) in node.leaves {
-            let met = seen[number, default: 0]
-            for leaf in leaves where leaf.ragged {
+    static func fillMissing(_ node: Compiled, seen: UnsafeMutableBufferPointer<Int32>, _ ragged: RaggedColumns) {
+        for slot in 0..<node.slots {
+            let met = Int(seen[slot])
+            let lr = node.leafRange[slot], cr = node.childRange[slot]
+            for leaf in node.leaves[Int(lr.start)..<Int(lr.start + lr.count)] where leaf.ragged {
                 if leaf.element >= 0 {
                     if met <= leaf.element { ragged.append(leaf.column, .nan) }
                 } else if !leaf.repeated && met == 0 {
                     ragged.append(leaf.column, leaf.presence ? .nan : 0)
                 }
             }
-        }
-        for (number, children) in node.children {
-            let met = seen[number, default: 0]
-            for child in children where child.node.hasRagged && !child.each {
+            for child in node.children[Int(cr.start)..<Int(cr.start + cr.count)] where child.node.hasRagged && !child.each {
                 if child.element >= 0 ? met <= child.element : met == 0 { appendNaN(child.node, ragged) }
             }
         }
     }
 
     /// One NaN for every ragged column at or below `node` (the path stopped above it).
-    static func appendNaN(_ node: Node, _ ragged: RaggedColumns) {
-        for leaves in node.leaves.values { for leaf in leaves where leaf.ragged { ragged.append(leaf.column, .nan) } }
-        for children in node.children.values { for child in children where child.node.hasRagged { appendNaN(child.node, ragged) } }
+    static func appendNaN(_ node: Compiled, _ ragged: RaggedColumns) {
+        for leaf in node.leaves.prefix(node.leafRange.prefix(node.slots).reduce(0) { $0 + Int($1.count) }) where leaf.ragged {
+            ragged.append(leaf.column, .nan)
+        }
+        for child in node.children where child.node.hasRagged { appendNaN(child.node, ragged) }
     }
 
     @inline(__always)
-    private func store(_ leaves: [Leaf], _ v: Double,
+    private func store(_ leaves: UnsafeMutableBufferPointer<Leaf>, _ v: Double,
                        index: Int, _ row: UnsafeMutablePointer<Double>, _ stride: Int, _ ragged: RaggedColumns?) {
         for leaf in leaves {
             if leaf.ragged { ragged?.append(leaf.column, v) } else if leaf.element < 0 || leaf.element == index { row[leaf.column * stride] = v }
@@ -204,6 +297,7 @@ public final class ProtobufColumnExtractor {
     }
 
     /// A scalar as a number (strings and bytes are stepped over: NaN).
+    @inline(__always)
     static func number(_ kind: ProtobufPlan.Kind, _ r: inout ProtobufReader, end: Int, at: Int) throws(ProtobufError) -> Double {
         switch kind {
         case .double: return Double(bitPattern: try r.fixed64(end: end))

@@ -147,7 +147,17 @@ struct ProtobufReader {
     let base: UnsafeRawBufferPointer
     var position: Int
 
+    @inline(__always)
     mutating func varint(end: Int) throws(ProtobufError) -> UInt64 {
+        // One byte, the common case for field keys and small values.
+        if position < end, base[position] < 0x80 {
+            defer { position += 1 }
+            return UInt64(base[position])
+        }
+        return try longVarint(end: end)
+    }
+
+    mutating func longVarint(end: Int) throws(ProtobufError) -> UInt64 {
         var v: UInt64 = 0, shift: UInt64 = 0
         let start = position
         while true {
@@ -169,12 +179,14 @@ struct ProtobufReader {
         return Int(n)
     }
 
+    @inline(__always)
     mutating func fixed32(end: Int) throws(ProtobufError) -> UInt32 {
         guard end - position >= 4 else { throw ProtobufError(offset: position, detail: "needs 4 bytes, \(end - position) left") }
         defer { position += 4 }
         return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self))
     }
 
+    @inline(__always)
     mutating func fixed64(end: Int) throws(ProtobufError) -> UInt64 {
         guard end - position >= 8 else { throw ProtobufError(offset: position, detail: "needs 8 bytes, \(end - position) left") }
         defer { position += 8 }
