@@ -24,16 +24,7 @@ enum BagDecode {
         let decoders = UnsafeMutablePointer<Unmanaged<ConnectionDecoder>?>.allocate(capacity: 65536)
         decoders.initialize(repeating: nil, count: 65536)
         defer { decoders.deallocate(); withExtendedLifetime(keep) {} }
-        func drain(_ block: ColumnBlock) {
-            for c in 0..<block.names.count {
-                let col = block.columnValues(c)
-                var s = 0.0
-                for v in col { s += v }
-                result.checksum += s
-                result.values += col.count
-            }
-            block.reset()
-        }
+        func drain(_ block: ColumnBlock, _ ragged: RaggedColumns?) { Decode.drain(block, ragged, into: &result) }
         let reader = try BagReader(path: path)
         try reader.forEach { (event) throws(BagError) in
             switch event {
@@ -50,14 +41,14 @@ enum BagDecode {
                     do throws(CDRError) {
                         try d.extractor.extract(m.data, timestamp: Int64(m.timeNs), into: d.block, ragged: d.ragged)
                     } catch { return error }
-                    if d.block.isFull { drain(d.block) }
+                    if d.block.isFull { drain(d.block, d.ragged) }
                     return nil
                 }
                 if let failed { throw BagError(.malformed(what: "message", detail: "\(failed)"), offset: m.offset, chunkOffset: m.chunkOffset, file: path) }
                 result.messages += 1
             }
         }
-        for d in keep { drain(d.block) }
+        for d in keep { drain(d.block, d.ragged) }
         return result
     }
 

@@ -44,27 +44,7 @@ enum Decode {
         var schemas: [UInt16: Schema] = [:]
         var options = MCAPReadOptions()
         options.validateCRCs = validateCRCs
-        func drain(_ block: ColumnBlock, _ ragged: RaggedColumns?) {
-            for c in 0..<block.names.count {
-                let col = block.columnValues(c)
-                var s = 0.0
-                for v in col { s += v }
-                result.checksum += s
-                result.values += col.count
-            }
-            block.reset()
-            guard let ragged else { return }
-            for r in 0..<ragged.rows {
-                for c in 0..<ragged.names.count {
-                    let values = ragged.row(r, column: c)
-                    var s = 0.0
-                    for v in values { s += v }
-                    result.checksum += s
-                    result.values += values.count
-                }
-            }
-            ragged.reset()
-        }
+        func drain(_ block: ColumnBlock, _ ragged: RaggedColumns?) { Self.drain(block, ragged, into: &result) }
         // A local function, not a closure value: its captures stay non-escaping, so the
         // compiler checks exclusivity statically instead of on every access.
         func handle(_ raw: RawRecord) throws(MCAPError) {
@@ -120,6 +100,32 @@ enum Decode {
         }
         for d in extractors { if let d { drain(d.block, d.ragged) } }
         return result
+    }
+}
+
+extension Decode {
+    /// Sums and counts a block's values (and its ragged rows'), then empties both: the
+    /// answer check every decode benchmark shares.
+    static func drain(_ block: ColumnBlock, _ ragged: RaggedColumns?, into result: inout Result) {
+        for c in 0..<block.names.count {
+            let col = block.columnValues(c)
+            var s = 0.0
+            for v in col { s += v }
+            result.checksum += s
+            result.values += col.count
+        }
+        block.reset()
+        guard let ragged else { return }
+        for r in 0..<ragged.rows {
+            for c in 0..<ragged.names.count {
+                let values = ragged.row(r, column: c)
+                var s = 0.0
+                for v in values { s += v }
+                result.checksum += s
+                result.values += values.count
+            }
+        }
+        ragged.reset()
     }
 }
 
