@@ -68,3 +68,29 @@ import TestSupport
         #expect(mixed.stdoutText.contains("1 sources, 1 failed"))
     }
 }
+
+extension ScanCLITests {
+    /// A stranger's first log: a ROS 1 bag scanned with the default profile gives no
+    /// segments, and says so, naming what is missing, the topics the file has and how to
+    /// write a profile: exit 3, never a silent success. A misspelt topic names the file's topics too.
+    @Test(.enabled(if: TestSupport.sharedData != nil, TestSupport.sharedDataMissingComment))
+    func noSilentEmptyResults() throws {
+        let dir = TestSupport.temporaryDirectory("cli-empty")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bag = try #require(TestSupport.sharedData).appendingPathComponent("ros1/husky-outdoor-395s.bag").path
+        let r = try TestSupport.run(Self.binary, ["scan", bag, "--out", dir.appendingPathComponent("a").path])
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("no segments: profile synth-driving maps none of its signals"))
+        #expect(r.stderr.contains("/imu/data [sensor_msgs/Imu]") && r.stderr.contains("--profile FILE"))
+        // A profile whose odometry topic is misspelt: the IMU signals are found, speed is not.
+        let profile = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/profiles/clearpath.toml"), encoding: .utf8)
+            .replacingOccurrences(of: "/*_velocity_controller/odom", with: "/husky_velocity_controller/odometry")
+        let file = dir.appendingPathComponent("typo.toml")
+        try profile.write(to: file, atomically: true, encoding: .utf8)
+        let t = try TestSupport.run(Self.binary, ["scan", bag, "--profile", file.path, "--out", dir.appendingPathComponent("b").path])
+        #expect(t.status == 3, "\(t.stderr)")
+        #expect(t.stderr.contains("maps signals this file lacks: speed") && t.stderr.contains("/husky_velocity_controller/odom [nav_msgs/Odometry]"))
+        let dry = try TestSupport.run(Self.binary, ["scan", bag, "--profile", file.path, "--dry-run"])
+        #expect(dry.status == 0 && dry.stdoutText.contains("missing  speed") && dry.stdoutText.contains("topic    /husky_velocity_controller/odom"))
+    }
+}

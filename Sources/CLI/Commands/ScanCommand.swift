@@ -104,6 +104,7 @@ struct ScanCommand: OutcomeCommand {
                 stdout.line("\(s.source)  (profile \(rec.profile.name))")
                 for (name, at) in s.found.sorted(by: { $0.key < $1.key }) { stdout.line("  found    \(name) ← \(at)") }
                 for name in s.missing { stdout.line("  missing  \(name)") }
+                if !s.missing.isEmpty { for t in s.topics { stdout.line("  topic    \(t)") } }
                 for d in s.disabled { stdout.line("  disabled \(d.event) (needs \(d.missing.joined(separator: ", ")))") }
                 for w in s.warnings { stdout.line("  warning  \(w)") }
             }

@@ -45,8 +45,32 @@ enum ScanReport {
             for w in s.warnings { FileHandle.standardError.write(Data("longtail: warning: \(s.source): \(w)\n".utf8)) }
         }
         for f in result.failures { FileHandle.standardError.write(Data("longtail: skipped \(f.path): \(f.shortReason)\n".utf8)) }
-        let warned = result.sources.contains { !$0.scan.warnings.isEmpty }
+        // Never a silent empty result: a source without segments, or whose profile maps
+        // signals it does not have, is named with the topics it does have.
+        var empty = false
+        for rec in result.sources where !dryRun {
+            if let w = emptyOrMissing(rec) {
+                FileHandle.standardError.write(Data("longtail: warning: \(w)\n".utf8))
+                empty = true
+            }
+        }
+        let warned = empty || result.sources.contains { !$0.scan.warnings.isEmpty }
         if !result.pending.isEmpty { return .interrupted }
         return result.failures.isEmpty && !warned ? .success : .warnings
+    }
+
+    /// The warning for a source that gave no segments, or lacks signals its profile maps:
+    /// what is missing, the topics the file has, and how to write a profile.
+    static func emptyOrMissing(_ rec: SourceRecord) -> String? {
+        let s = rec.scan, profile = rec.profile.name
+        guard s.segments.isEmpty || !s.missing.isEmpty else { return nil }
+        let topics = s.topics.isEmpty ? "" : "; the file has " + s.topics.prefix(12).joined(separator: ", ")
+            + (s.topics.count > 12 ? " and \(s.topics.count - 12) more" : "")
+        let howTo = "write a profile for it (`longtail profiles --show \(profile)` prints one to start from; docs/profiles.md) and pass --profile FILE"
+        if s.segments.isEmpty {
+            let why = s.found.isEmpty ? "profile \(profile) maps none of its signals" : "it holds less than one segment window of data"
+            return "\(s.source): no segments: \(why) (missing: \(s.missing.joined(separator: ", ")))\(topics); \(howTo)"
+        }
+        return "\(s.source): profile \(profile) maps signals this file lacks: \(s.missing.joined(separator: ", "))\(topics)"
     }
 }

@@ -45,3 +45,73 @@ public struct DrivingDetector: Sendable {
         return EventTable.enabled(sink.events, in: .driving, available: available).sorted(by: DetectedEvent.ordered)
     }
 }
+
+/// The canonical driving signals at one tick of the scan clock. NaN means the signal is
+/// missing at this tick (not in the profile, or in a gap).
+public struct DrivingFrame: Sendable {
+    public var speed = Float.nan          // m/s, forward
+    public var accelX = Float.nan         // m/s², x forward (IMU, bias included)
+    public var accelY = Float.nan         // m/s², y left
+    public var yawRate = Float.nan        // rad/s, counter-clockwise
+    public var autonomy = Float.nan       // 1 engaged, 0 not
+    public var override = Float.nan       // 1 while the driver overrides (steer/brake/gas)
+    public var precipitation = Float.nan  // mm/h
+    public var wiper = Float.nan          // level, 0 off
+    public var temperature = Float.nan    // °C ambient
+    public var visibility = Float.nan     // m
+    public var abs = Float.nan, esc = Float.nan, tcs = Float.nan   // 1 while intervening
+
+    public init() {}
+
+    /// Canonical signal names, in the order `DrivingFrame.set` takes them.
+    public static let signalNames = ["speed", "accel.x", "accel.y", "yaw_rate", "autonomy", "driver_override",
+                                     "precipitation_mm_h", "wiper_level", "ambient_temperature_c", "visibility_m",
+                                     "abs_active", "esc_active", "tcs_active"]
+
+    /// Sets the signal at `index` of `signalNames`. Inlinable: the scan engine sets every
+    /// signal of every tick from another module.
+    @inlinable
+    public mutating func set(_ index: Int, _ v: Float) {
+        switch index {
+        case 0: speed = v
+        case 1: accelX = v
+        case 2: accelY = v
+        case 3: yawRate = v
+        case 4: autonomy = v
+        case 5: override = v
+        case 6: precipitation = v
+        case 7: wiper = v
+        case 8: temperature = v
+        case 9: visibility = v
+        case 10: abs = v
+        case 11: esc = v
+        default: tcs = v
+        }
+    }
+}
+
+/// Canonical actor classes (profiles map their class ids onto these).
+public enum ActorClass: String, Sendable, CaseIterable {
+    case pedestrian, cyclist, car, truck, bus, motorcycle, animal, unknown
+
+    /// Pedestrians, cyclists and animals are not vehicles.
+    public var isVehicle: Bool { self != .pedestrian && self != .cyclist && self != .animal }
+    /// Pedestrians and cyclists.
+    public var isVulnerable: Bool { self == .pedestrian || self == .cyclist }
+}
+
+/// One tracked actor in the ego frame (x forward from the ego's reference point, y left),
+/// with its ground velocity expressed along the ego axes.
+public struct ActorObservation: Sendable {
+    public var id: Int
+    public var cls: ActorClass
+    public var x: Double, y: Double
+    public var vx: Double, vy: Double
+    /// Heading relative to the ego's, radians.
+    public var heading: Double
+    public var length: Double
+
+    public init(id: Int, cls: ActorClass, x: Double, y: Double, vx: Double, vy: Double, heading: Double, length: Double) {
+        self.id = id; self.cls = cls; self.x = x; self.y = y; self.vx = vx; self.vy = vy; self.heading = heading; self.length = length
+    }
+}

@@ -15,6 +15,7 @@ final class FeedTable {
     private var seen = Set<UInt32>()
     var found: [String: String] = [:]
     var warnings: [String] = []
+    var topics: [String] = []
     var actorsFound = false
     var messages: UInt64 = 0
 
@@ -50,6 +51,7 @@ final class FeedTable {
             return
         }
         guard seen.insert(id).inserted else { return }
+        topics.append("\(topic) [\(schema?.name ?? encoding)]")
         guard let made = ChannelMapping.make(profile, topic: topic, encoding: encoding, schema: schema, actors: true) else { return }
         let mapping: ChannelMapping
         switch made {
@@ -76,6 +78,7 @@ final class FeedTable {
         scan.messages = Int(messages)
         scan.found = found
         scan.warnings = warnings
+        scan.topics = topics
         var have = Set(found.keys)
         if actorsFound { have.insert("actors") }
         scan.missing = (profile.signals.map(\.name) + (profile.actors != nil ? ["actors"] : [])).filter { !have.contains($0) }
