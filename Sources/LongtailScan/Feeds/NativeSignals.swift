@@ -99,9 +99,9 @@ public enum NativeSignals {
 
     /// The feed of a channel, made once (nil when the profile maps nothing readable on it).
     private static func feed(_ cache: inout [UInt32: Feed?], id: UInt32, profile: Profile, topic: String, encoding: String,
-                             schema: ChannelMapping.SchemaText?) -> Feed? {
+                             schema: () -> ChannelMapping.SchemaText?) -> Feed? {
         if let f = cache[id] { return f }
-        guard case .success(let m) = ChannelMapping.make(profile, topic: topic, encoding: encoding, schema: schema, actors: false),
+        guard case .success(let m) = ChannelMapping.make(profile, topic: topic, encoding: encoding, schema: schema(), actors: false),
               !m.signals.isEmpty else {
             cache[id] = .some(nil)
             return nil
@@ -119,8 +119,9 @@ public enum NativeSignals {
         var feeds: [UInt32: Feed?] = [:]
         for (lo, hi) in ranges(intervals) {
             try reader.messages(from: UInt64(lo), to: UInt64(hi), index: index) { (c, m) throws(BagError) in
-                let schema = ChannelMapping.SchemaText(name: c.type, encoding: "ros1msg", text: c.messageDefinition)
-                guard let f = feed(&feeds, id: c.id, profile: profile, topic: c.topic, encoding: "ros1", schema: schema) else { return }
+                guard let f = feed(&feeds, id: c.id, profile: profile, topic: c.topic, encoding: "ros1", schema: {
+                    ChannelMapping.SchemaText(name: c.type, encoding: "ros1msg", text: c.messageDefinition)
+                }) else { return }
                 do throws(CDRError) { try samples(f, m.data, logTime: m.timeNs, sample) } catch {
                     throw BagError(.malformed(what: "message on connection \(c.id)", detail: "\(error)"), offset: m.offset,
                                    chunkOffset: m.chunkOffset, file: path)
@@ -136,9 +137,8 @@ public enum NativeSignals {
         var feeds: [UInt32: Feed?] = [:]
         for (lo, hi) in ranges(intervals) {
             try reader.readMessages(startTime: UInt64(lo), endTime: UInt64(hi)) { (m: IndexedMessage) throws(MCAPError) in
-                let schema = m.schema.map { ChannelMapping.SchemaText(name: $0.name, encoding: $0.encoding, data: $0.data) }
                 guard let f = feed(&feeds, id: UInt32(m.channel.id), profile: profile, topic: m.channel.topic, encoding: m.channel.messageEncoding,
-                                   schema: schema) else { return }
+                                   schema: { m.schema.map { ChannelMapping.SchemaText(name: $0.name, encoding: $0.encoding, data: $0.data) } }) else { return }
                 do throws(CDRError) { try samples(f, m.data, logTime: m.logTime, sample) } catch {
                     throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"), offset: 0, file: path)
                 }
