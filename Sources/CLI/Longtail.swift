@@ -8,7 +8,7 @@ import LongtailSupport
 struct LongtailCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "longtail",
-        abstract: "Mine rare events out of autonomous-driving and robot logs (MCAP, HDF5).",
+        abstract: "Mine rare events out of autonomous-driving and robot logs (MCAP, ROS 1 bags, HDF5).",
         discussion: """
         Exit codes: 0 success, 1 failure, 2 usage error, 3 finished with warnings \
         (for example files skipped as unreadable, or channels that could not be decoded), \

@@ -5,7 +5,7 @@ import LongtailTools
 struct CatCommand: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
-        abstract: "Print MCAP messages as JSON lines (log-time order), or rows of an HDF5 dataset.",
+        abstract: "Print MCAP messages (log-time order) or ROS 1 bag messages (record order) as JSON lines, or rows of an HDF5 dataset.",
         discussion: """
         MCAP: each line is {"topic", "log_time", "publish_time", "sequence", "schema", "data"}. Floats \
         round-trip exactly; NaN and infinities are the strings "nan", "inf", "-inf"; byte arrays \
@@ -38,7 +38,7 @@ struct CatCommand: OutcomeCommand {
     @Option(help: "HDF5: rows A:B (A inclusive, B exclusive; either may be omitted).")
     var rows: String?
 
-    @Option(help: "Output format: jsonl (MCAP and HDF5) or csv (HDF5).")
+    @Option(help: "Output format: jsonl (MCAP, bags and HDF5) or csv (HDF5).")
     var format: Format = .jsonl
 
     mutating func execute() throws -> Outcome {

@@ -7,7 +7,7 @@ import LongtailScan
 struct ScanCommand: OutcomeCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Find named events and score every segment's rarity in MCAP and HDF5 logs.",
+        abstract: "Find named events and score every segment's rarity in MCAP, ROS 1 bag and HDF5 logs.",
         discussion: """
         Each file goes through a profile (its topics or datasets → canonical signals), is \
         resampled onto one clock, cut into segments (driving 10 s every 5 s, robot 2 s every \
@@ -27,11 +27,11 @@ struct ScanCommand: OutcomeCommand {
         (docs/distributed.md). Progress goes to stderr: a live line on a terminal, log lines \
         otherwise. --dry-run only shows which canonical \
         signals each file provides and which detectors would be disabled. Directories are \
-        searched for .mcap, .h5 and .hdf5 files. `longtail profiles` lists the built-in profiles.
+        searched for .mcap, .bag, .h5 and .hdf5 files. `longtail profiles` lists the built-in profiles.
         """
     )
 
-    @Argument(help: "MCAP or HDF5 files, or directories holding them.")
+    @Argument(help: "MCAP files, ROS 1 bags or HDF5 files, or directories holding them.")
     var paths: [String]
 
     @Option(help: "Output directory.")
