@@ -143,7 +143,6 @@ extension BagReader {
             let size: UInt32
             do throws(BagError.Kind) { size = try head.header.uint32("size") } catch { throw BagError(error, offset: chunk.position, file: path) }
             try file.read(Int(head.dataLength), at: chunk.position + 8 + head.headerLength, into: &data, what: "chunk data")
-            let inflater = ChunkInflater()
             try withBytes(data) { (raw) throws(BagError) in
                 let plain: UnsafeRawBufferPointer
                 do throws(BagError.Kind) {

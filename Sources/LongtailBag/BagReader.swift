@@ -20,7 +20,7 @@ public final class BagReader {
     let firstRecord: UInt64
     private var scratch: [UInt8] = []
     private var chunkData: [UInt8] = []
-    private let inflater = ChunkInflater()
+    let inflater = ChunkInflater()
 
     /// Opens `path` and reads its magic and bag header.
     /// - Throws: `BagError` (`notABag` names what the file starts with instead).

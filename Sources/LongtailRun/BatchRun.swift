@@ -102,11 +102,9 @@ public enum BatchRun {
 
 /// The files a run takes.
 enum InputFiles {
-    /// Files under `paths` (directories are searched recursively for .mcap, .h5, .hdf5), sorted.
-    static func expand(_ paths: [String]) -> [String] { expandWithKeys(paths).map(\.path) }
-
-    /// Files under `paths` with their shard keys (the path below the directory argument, or
-    /// the file name), sorted by path within each directory.
+    /// Files under `paths` (directories are searched recursively for .mcap, .bag, .h5 and
+    /// .hdf5 files) with their shard keys (the path below the directory argument, or the file
+    /// name), sorted by path within each directory.
     static func expandWithKeys(_ paths: [String]) -> [(path: String, key: String)] {
         var out: [(String, String)] = []
         let fm = FileManager.default

@@ -54,7 +54,7 @@ final class WorkerPool: @unchecked Sendable {
             let path = files[i]
             var r: FileResult, profile: Profile?
             if o.resume, let work, let old = work.result(for: path, pretrain: false), old.path == path,
-               (old.size, old.modifiedNs) == (FileStatus(path).size, FileStatus(path).modifiedNs) {
+               case let now = FileStatus(path), (old.size, old.modifiedNs) == (now.size, now.modifiedNs) {
                 r = old
                 profile = old.failure == nil ? self.profile(named: old.profile) : nil
             } else {

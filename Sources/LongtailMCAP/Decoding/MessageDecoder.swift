@@ -38,40 +38,29 @@ public enum MessageDecoder: Sendable {
     /// Chooses and compiles the decoder for a channel.
     /// - Throws: `DecodeError` for unsupported encodings and bad schemas.
     public static func make(channel: Channel, schema: Schema?) throws(DecodeError) -> MessageDecoder {
+        /// The channel's schema, which must be in `encoding`.
+        func required(_ encoding: String) throws(DecodeError) -> Schema {
+            guard let schema else { throw .missingSchema(topic: channel.topic, schemaID: channel.schemaID) }
+            guard schema.encoding == encoding else {
+                throw .unsupportedEncoding(topic: channel.topic, messageEncoding: channel.messageEncoding, schemaEncoding: schema.encoding)
+            }
+            return schema
+        }
         switch channel.messageEncoding {
         case "cdr":
-            guard let schema else {
-                throw .missingSchema(topic: channel.topic, schemaID: channel.schemaID)
-            }
-            guard schema.encoding == "ros2msg" else {
-                throw .unsupportedEncoding(topic: channel.topic, messageEncoding: channel.messageEncoding,
-                                           schemaEncoding: schema.encoding)
-            }
+            let s = try required("ros2msg")
             do throws(ROS2SchemaError) {
-                let text = String(decoding: schema.data, as: UTF8.self)
-                return .cdr(try CDRPlan(ros2msgNamed: schema.name, text: text))
+                return .cdr(try CDRPlan(ros2msgNamed: s.name, text: String(decoding: s.data, as: UTF8.self)))
             } catch {
                 throw .schema(topic: channel.topic, error)
             }
         case "ros1":
-            guard let schema else {
-                throw .missingSchema(topic: channel.topic, schemaID: channel.schemaID)
-            }
-            guard schema.encoding == "ros1msg" else {
-                throw .unsupportedEncoding(topic: channel.topic, messageEncoding: channel.messageEncoding,
-                                           schemaEncoding: schema.encoding)
-            }
-            return try ros1(type: schema.name, definition: String(decoding: schema.data, as: UTF8.self), topic: channel.topic)
+            let s = try required("ros1msg")
+            return try ros1(type: s.name, definition: String(decoding: s.data, as: UTF8.self), topic: channel.topic)
         case "protobuf":
-            guard let schema else {
-                throw .missingSchema(topic: channel.topic, schemaID: channel.schemaID)
-            }
-            guard schema.encoding == "protobuf" else {
-                throw .unsupportedEncoding(topic: channel.topic, messageEncoding: channel.messageEncoding,
-                                           schemaEncoding: schema.encoding)
-            }
+            let s = try required("protobuf")
             do throws(ProtobufPlan.SchemaError) {
-                return .protobuf(try ProtobufPlan(fileDescriptorSet: schema.data, messageName: schema.name))
+                return .protobuf(try ProtobufPlan(fileDescriptorSet: s.data, messageName: s.name))
             } catch { throw .protobufSchema(topic: channel.topic, error) }
         case "json":
             return .json
