@@ -19,7 +19,7 @@ public final class HDF5File: @unchecked Sendable {
             throw HDF5Error(file: path, .cannotOpen("no readable file at this path (errno \(errno))"))
         }
         let isHDF5 = H5Fis_hdf5(path)
-        if isHDF5 == 0 { throw HDF5Error(file: path, .notHDF5) }
+        if isHDF5 == 0 { _ = H5Eclear2(lt_h5e_default()); throw HDF5Error(file: path, .notHDF5) }
         if isHDF5 < 0 { throw HDF5Error(file: path, .corrupt(HDF5Library.errorStack())) }
         let fid = H5Fopen(path, lt_h5f_acc_rdonly(), lt_h5p_default())
         guard fid >= 0 else { throw HDF5Error(file: path, .corrupt(HDF5Library.errorStack())) }
@@ -124,7 +124,9 @@ extension HDF5File {
     public static func isHDF5(path: String) -> Bool {
         HDF5Library.ensureReady()
         let rc = H5Fis_hdf5(path)
-        if rc < 0 { _ = HDF5Library.errorStack() }
+        // A file that is not HDF5 can leave entries on this thread's error stack even when
+        // the answer is "no"; left there, they keep libhdf5 from closing cleanly at exit.
+        if rc < 0 { _ = HDF5Library.errorStack() } else { _ = H5Eclear2(lt_h5e_default()) }
         return rc > 0
     }
 }
