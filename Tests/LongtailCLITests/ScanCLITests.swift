@@ -38,6 +38,9 @@ import TestSupport
         let good = TestSupport.repoRoot.appendingPathComponent("docs/profiles/comma2k19.toml").path
         let g = try TestSupport.run(Self.binary, ["scan", "--profile", good, "--dry-run", comma])
         #expect(g.stdoutText.contains("found    speed ← /can/speed twist.linear.x") && g.stdoutText.contains("found    actors ← /radar/tracks"))
+        // Which heading source and reference point the actor rules use (radar: velocity, bumper).
+        #expect(g.stdoutText.contains("actors   heading from the direction of each moving actor's ground velocity"))
+        #expect(g.stdoutText.contains("positions measured from 0.0 m behind the front bumper"))
     }
 
     @Test func profilesListsTheBuiltins() throws {

@@ -24,7 +24,10 @@ import Testing
         // EVENTS.md defaults, spot-checked by hand.
         #expect(Thresholds.driving["hard_brake.accel_mps2"] == -4.0 && Thresholds.driving["ego.front_m"] == 3.8)
         #expect(Thresholds.driving["low_ttc.warn_s"] == 1.5 && Thresholds.robot["twist.torque_nm"] == 0.3)
-        #expect(Thresholds.driving.count == 42 && Thresholds.robot.count == 20)
+        #expect(Thresholds.driving.count == 56 && Thresholds.robot.count == 21)
+        // Noise floors and hysteresis (docs/events.md): exits sit between the noise and the enter threshold.
+        #expect(Thresholds.driving["snow.mm_h"] == 0.7 && Thresholds.driving["snow.exit_mm_h"] == 0.6)
+        #expect(Thresholds.driving["low_ttc.exit_s"]! > Thresholds.driving["low_ttc.warn_s"]!)
         #expect(Thresholds.robot["insert.min_depth_mm"] == 5 && Thresholds.driving["insert.min_depth_mm"] == nil)
         let t = try Thresholds(Thresholds.driving, overrides: ["snow.mm_h": 1])
         #expect(t["snow.mm_h"] == 1)

@@ -103,6 +103,9 @@ struct ScanCommand: OutcomeCommand {
                 let s = rec.scan
                 stdout.line("\(s.source)  (profile \(rec.profile.name))")
                 for (name, at) in s.found.sorted(by: { $0.key < $1.key }) { stdout.line("  found    \(name) ← \(at)") }
+                if let a = rec.profile.actors, s.found["actors"] != nil {
+                    stdout.line("  actors   heading from \(a.headingSource); positions measured from \(rec.profile.thresholds["ego.front_m"]) m behind the front bumper")
+                }
                 for name in s.missing { stdout.line("  missing  \(name)") }
                 if !s.missing.isEmpty { for t in s.topics { stdout.line("  topic    \(t)") } }
                 for d in s.disabled { stdout.line("  disabled \(d.event) (needs \(d.missing.joined(separator: ", ")))") }

@@ -6,14 +6,36 @@ import Darwin
 
 /// Other-actor events from tracked object lists: low TTC, cut-in, pedestrian crossing,
 /// vulnerable road user close, wrong-way actor. Each list is evaluated at its own time
-/// against the latest ego speed. The gap to an actor is its centre x minus the distance
-/// from the ego's reference point to its front bumper minus half the actor's length.
+/// against the ego speed. The gap to an actor is its centre x minus the distance from the
+/// ego's reference point to its front bumper minus half the actor's length.
+///
+/// Tracks jitter (position by 0.1–0.3 m, velocity by 0.2 m/s), so the rules read each
+/// track through a first-order filter with time constant `actor.smooth_s` (and the ego
+/// speed through the same), keep a band until the value leaves it by a margin
+/// (hysteresis), and need each condition to hold for the rule's minimum time.
 struct ActorDetector {
     let th: Thresholds
-    /// What is tracked per actor: one run per rule, and since when it was outside the cut-in band.
+    /// What is tracked per actor: one run per rule, since when it was outside the cut-in
+    /// band, its filtered kinematics and its band states.
     private struct ActorState {
         var ttc, crossing, vru, wrongWay: RunTracker
         var outsideSince: Double?
+        var smooth: Smoothed?
+        var inPath = false, ttcLow = false
+    }
+    /// An actor's filtered position and ground velocity, and when they were last updated.
+    struct Smoothed {
+        var t: Double, x: Double, y: Double, vx: Double, vy: Double
+        /// Moves toward `a` by the filter's weight for the time since the last update; a
+        /// track unseen for over a second restarts from its new sample.
+        mutating func update(_ now: Double, _ a: ActorObservation, tau: Double) {
+            let dt = now - t
+            guard dt > 0 else { return }
+            guard dt <= 1, tau > 0 else { self = Smoothed(t: now, x: a.x, y: a.y, vx: a.vx, vy: a.vy); return }
+            let k = 1 - exp(-dt / tau)
+            x += k * (a.x - x); y += k * (a.y - y); vx += k * (a.vx - vx); vy += k * (a.vy - vy)
+            t = now
+        }
     }
     private var states: [Int: ActorState] = [:]
     /// Actors that have cut in already (kept after they leave, as the labeler does).
@@ -23,11 +45,14 @@ struct ActorDetector {
     private var lastTime: Double?
     /// The list period, learnt from the data (the smallest spacing seen).
     private var period = 0.1
+    /// The filtered ego speed and when it was updated.
+    private var ego: (t: Double, v: Double)?
 
     /// The thresholds this detector reads per actor, looked up once (a string-keyed lookup
     /// per actor and rule cost more than the rules).
     private let front, inPath, warn, minSpeed, outside, inside, rho, aMax, brake: Double
     private let crossAhead, crossLateral, crossSpeed, vruBehind, vruAhead, vruLateral, vruSpeed, oppositeCos, wrongLateral: Double
+    private let tau, inPathExit, warnExit: Double
 
     init(thresholds th: Thresholds) {
         self.th = th
@@ -39,6 +64,7 @@ struct ActorDetector {
         vruBehind = th["vulnerable_road_user_close.behind_m"]; vruAhead = th["vulnerable_road_user_close.ahead_m"]
         vruLateral = th["vulnerable_road_user_close.lateral_m"]; vruSpeed = th["vulnerable_road_user_close.min_speed_mps"]
         oppositeCos = cos(th["wrong_way_actor.heading_deg"] * Double.pi / 180); wrongLateral = th["wrong_way_actor.lateral_m"]
+        tau = th["actor.smooth_s"]; inPathExit = th["low_ttc.in_path_exit_m"]; warnExit = th["low_ttc.exit_s"]
     }
 
     /// RSS minimum safe longitudinal distance.
@@ -73,32 +99,51 @@ struct ActorDetector {
         out.emit(name, "actor", r.start, r.lastTrue + period, confidence: confidence, facts)
     }
 
-    mutating func feed(_ t: Double, egoSpeed v: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
+    /// The ego speed through the actor filter (the raw one where there is no history).
+    private mutating func filteredEgo(_ t: Double, _ raw: Double) -> Double {
+        guard !raw.isNaN else { return ego?.v ?? raw }
+        guard var e = ego, t > e.t, t - e.t <= 1, tau > 0 else { ego = (t, raw); return raw }
+        e.v += (1 - exp(-(t - e.t) / tau)) * (raw - e.v)
+        e.t = t
+        ego = e
+        return e.v
+    }
+
+    mutating func feed(_ t: Double, egoSpeed rawSpeed: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
         if let last = lastTime, t - last > 0.005 { period = min(period, max(0.01, t - last)) }
         lastTime = t
+        let v = filteredEgo(t, rawSpeed)
         present.removeAll(keepingCapacity: true)   // lists are short: a linear search beats hashing
-        for a in actors {
-            present.append(a.id)
-            var st = states[a.id] ?? ActorState(ttc: tracker(0.2, 0.2), crossing: tracker(0.5, 0.3), vru: tracker(0.2, 0.3),
-                                                wrongWay: tracker(0.5, 0.3), outsideSince: nil)
+        for raw in actors {
+            present.append(raw.id)
+            var st = states[raw.id] ?? ActorState(ttc: tracker(0.2, 0.2), crossing: tracker(0.5, 0.3), vru: tracker(0.3, 0.3),
+                                                  wrongWay: tracker(0.5, 0.3), outsideSince: nil)
+            // The rules read the filtered track; the cut-in, a one-off crossing of wide bands, reads the raw one.
+            if st.smooth == nil { st.smooth = Smoothed(t: t, x: raw.x, y: raw.y, vx: raw.vx, vy: raw.vy) } else { st.smooth!.update(t, raw, tau: tau) }
+            let s = st.smooth!
+            var a = raw
+            a.x = s.x; a.y = s.y; a.vx = s.vx; a.vy = s.vy
             let gap = a.x - front - a.length / 2
             let closing = v - a.vx
             let ttcValue = closing > 0.1 ? gap / closing : .infinity
-            let inPath = abs(a.y) < self.inPath && gap > 0
-            let ttcRun = st.ttc.feed(t, inPath && ttcValue < warn && v > minSpeed) { f in
+            st.inPath = gap > 0 && abs(a.y) < (st.inPath ? inPathExit : self.inPath)
+            st.ttcLow = ttcValue < (st.ttcLow ? warnExit : warn)
+            let inPath = st.inPath
+            let ttcRun = st.ttc.feed(t, inPath && st.ttcLow && v > minSpeed) { f in
                 f.keepMin("min_ttc_s", ttcValue); f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }
             if ttcRun != nil { close("low_ttc", ttcRun, &out) }
 
             // Cut-in: from outside ±outside_m to inside ±inside_m, ahead, closer than the RSS distance.
-            if abs(a.y) > outside { st.outsideSince = t }
-            if a.cls.isVehicle, abs(a.y) < inside, gap > 0, let since = st.outsideSince, !cutInDone.contains(a.id) {
-                let rss = Self.rssDistance(rear: v, front: a.vx, rho: rho, aMax: aMax, brake: brake)
-                if gap < rss {
-                    out.emit("cut_in", "actor", since, t + period, confidence: marginConfidence(rss - gap, threshold: 0, full: 5),
-                             [("gap_m", .number(gap)), ("rss_distance_m", .number(rss)), ("relative_speed_mps", .number(a.vx - v))])
+            if abs(raw.y) > outside { st.outsideSince = t }
+            let rawGap = raw.x - front - raw.length / 2
+            if raw.cls.isVehicle, abs(raw.y) < inside, rawGap > 0, let since = st.outsideSince, !cutInDone.contains(raw.id) {
+                let rss = Self.rssDistance(rear: rawSpeed.isNaN ? v : rawSpeed, front: raw.vx, rho: rho, aMax: aMax, brake: brake)
+                if rawGap < rss {
+                    out.emit("cut_in", "actor", since, t + period, confidence: marginConfidence(rss - rawGap, threshold: 0, full: 5),
+                             [("gap_m", .number(rawGap)), ("rss_distance_m", .number(rss)), ("relative_speed_mps", .number(raw.vx - (rawSpeed.isNaN ? v : rawSpeed)))])
                 }
-                cutInDone.insert(a.id)
+                cutInDone.insert(raw.id)
             }
 
             let crossingNow = a.cls == .pedestrian && gap > 0 && gap <= crossAhead
@@ -114,7 +159,8 @@ struct ActorDetector {
             }
             if vruRun != nil { close("vulnerable_road_user_close", vruRun, &out) }
 
-            let opposite = cos(a.heading) < oppositeCos
+            let heading = a.resolvedHeading
+            let opposite = heading.isFinite && cos(heading) < oppositeCos
             let wrongWayRun = st.wrongWay.feed(t, a.cls.isVehicle && opposite && gap > 0 && abs(a.y) < wrongLateral && closing > 0) { f in
                 f.keepMin("min_gap_m", gap); f.keepMax("closing_speed_mps", closing)
             }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Every driving detector of EVENTS.md, fed tick by tick with canonical signals and, at
 /// their own times, with tracked-object lists. Streaming: state does not grow with time.
 public struct DrivingDetector: Sendable {
@@ -107,11 +113,22 @@ public struct ActorObservation: Sendable {
     public var cls: ActorClass
     public var x: Double, y: Double
     public var vx: Double, vy: Double
-    /// Heading relative to the ego's, radians.
+    /// Heading relative to the ego's, radians; NaN when the source gives none.
     public var heading: Double
     public var length: Double
 
     public init(id: Int, cls: ActorClass, x: Double, y: Double, vx: Double, vy: Double, heading: Double, length: Double) {
         self.id = id; self.cls = cls; self.x = x; self.y = y; self.vx = vx; self.vy = vy; self.heading = heading; self.length = length
+    }
+
+    /// Below this ground speed (m/s) an actor's velocity says nothing about its heading.
+    public static let movingSpeed = 1.0
+
+    /// The heading the rules use: the mapped one, else the direction of the ground velocity
+    /// of a moving actor; NaN for a stationary actor without a mapped heading.
+    @inline(__always)
+    public var resolvedHeading: Double {
+        if !heading.isNaN { return heading }
+        return vx * vx + vy * vy >= Self.movingSpeed * Self.movingSpeed ? atan2(vy, vx) : .nan
     }
 }

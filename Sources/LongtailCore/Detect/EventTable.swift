@@ -45,7 +45,8 @@ public enum EventTable {
         // Other road users.
         Spec(name: "low_ttc", kind: "actor", domain: .driving, requires: ["actors", "speed"],
              facts: ["min_ttc_s", "min_gap_m", "closing_speed_mps"],
-             thresholds: [("low_ttc.warn_s", 1.5), ("low_ttc.severe_s", 0.95), ("low_ttc.min_speed_mps", 5), ("low_ttc.in_path_m", 1.0)]),
+             thresholds: [("low_ttc.warn_s", 1.5), ("low_ttc.exit_s", 1.6), ("low_ttc.severe_s", 0.95), ("low_ttc.min_speed_mps", 5),
+                          ("low_ttc.in_path_m", 1.0), ("low_ttc.in_path_exit_m", 1.2)]),
         Spec(name: "cut_in", kind: "actor", domain: .driving, requires: ["actors", "speed"],
              facts: ["gap_m", "rss_distance_m", "relative_speed_mps"],
              thresholds: [("cut_in.outside_m", 1.8), ("cut_in.inside_m", 0.375), ("cut_in.rss_rho_s", 0.75), ("cut_in.rss_accel_mps2", 3),
@@ -63,15 +64,19 @@ public enum EventTable {
              thresholds: [("wrong_way_actor.heading_deg", 150), ("wrong_way_actor.lateral_m", 5.25)]),
         // Weather and road.
         Spec(name: "heavy_rain", kind: "weather", domain: .driving, requires: ["precipitation_mm_h|wiper_level"],
-             facts: ["peak_precipitation_mm_h", "wiper_level"], thresholds: [("heavy_rain.mm_h", 7.6), ("heavy_rain.wiper_high_s", 10)]),
+             facts: ["peak_precipitation_mm_h", "wiper_level"],
+             thresholds: [("heavy_rain.mm_h", 7.6), ("heavy_rain.exit_mm_h", 6.0), ("heavy_rain.wiper_high_s", 10),
+                          ("heavy_rain.min_duration_s", 5)]),
         Spec(name: "snow", kind: "weather", domain: .driving, requires: ["precipitation_mm_h", "ambient_temperature_c"],
-             facts: ["peak_precipitation_mm_h", "min_temperature_c"], thresholds: [("snow.mm_h", 0.2), ("snow.max_temperature_c", 1)]),
+             facts: ["peak_precipitation_mm_h", "min_temperature_c"],
+             thresholds: [("snow.mm_h", 0.7), ("snow.exit_mm_h", 0.6), ("snow.max_temperature_c", 1), ("snow.min_duration_s", 5)]),
         Spec(name: "fog", kind: "weather", domain: .driving, requires: ["visibility_m"], facts: ["min_visibility_m"],
-             thresholds: [("fog.visibility_m", 200)]),
+             thresholds: [("fog.visibility_m", 200), ("fog.exit_visibility_m", 250), ("fog.min_duration_s", 5)]),
         Spec(name: "low_visibility", kind: "weather", domain: .driving, requires: ["visibility_m"], facts: ["min_visibility_m"],
-             thresholds: [("low_visibility.visibility_m", 1000)]),
+             thresholds: [("low_visibility.visibility_m", 1000), ("low_visibility.exit_visibility_m", 1200),
+                          ("low_visibility.min_duration_s", 5)]),
         Spec(name: "icy_road", kind: "weather", domain: .driving, requires: ["ambient_temperature_c", "abs_active|esc_active|tcs_active"],
-             facts: ["min_temperature_c"], thresholds: [("icy_road.max_temperature_c", 3)]),
+             facts: ["min_temperature_c"], thresholds: [("icy_road.max_temperature_c", 3), ("icy_road.min_duration_s", 1)]),
         // Manipulation.
         Spec(name: "insert", kind: "manipulation", domain: .robot, requires: ["force.z", "position.z"],
              facts: ["peak_axial_force_n", "insertion_depth_mm", "duration_s"], thresholds: [("insert.min_depth_mm", 5)]),
@@ -91,8 +96,9 @@ public enum EventTable {
     /// Thresholds several events of a domain share (signal calibration, the ego's geometry,
     /// contact and grip detection), with their defaults.
     public static let sharedThresholds: [Domain: [(String, Double)]] = [
-        .driving: [("wiper.max_level", 3), ("ego.front_m", 3.8)],
-        .robot: [("bias.still_s", 0.5), ("smooth.window_s", 0.02), ("contact.axial_n", 1.5), ("contact.lateral_n", 1.5),
+        .driving: [("wiper.max_level", 3), ("ego.front_m", 3.8), ("weather.median_s", 9), ("weather.hold_s", 10),
+                   ("actor.smooth_s", 0.3)],
+        .robot: [("bias.still_s", 0.5), ("bias.window_s", 8), ("smooth.window_s", 0.02), ("contact.axial_n", 1.5), ("contact.lateral_n", 1.5),
                  ("contact.min_duration_s", 0.3), ("grip.holding_min_m", 0.008), ("grip.holding_max_m", 0.06)],
     ]
 

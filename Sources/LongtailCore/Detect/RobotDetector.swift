@@ -198,21 +198,96 @@ public enum RobotDetector {
             }
         }
 
+        /// Rotation rate (rad/s) by a centred difference over ±25 ms; NaN where unknown.
+        func rotationRate() -> [Double] {
+            let k = max(1, Int((0.025 / dt).rounded()))
+            return (0..<n).map { i in
+                let a = max(0, i - k), b = min(n - 1, i + k)
+                return b > a ? (rot[b] - rot[a]) / (Double(b - a) * dt) : .nan
+            }
+        }
+
+        /// Torque about the tool axis with a drifting bias removed: the bias is re-estimated
+        /// through the episode as the median torque over `bias.window_s` around each moment,
+        /// taken only where the tool is free of a turn (not rotating, when rotation is
+        /// known), and interpolated between estimates every 0.1 s. A sensor whose bias
+        /// creeps by hundredths of N·m a second otherwise holds the torque above the twist
+        /// threshold long before and after the turn.
+        func driftFreeTorque(rate: [Double]?) -> [Double] {
+            let window = th["bias.window_s"]
+            guard window.isFinite, window > 0, n > 2 else { return tz }
+            let step = max(1, Int(0.01 / dt)), every = max(1, Int((0.1 / dt).rounded()))
+            let half = max(1, Int(window / dt / 2))
+            let still = 1.0 * .pi / 180
+            func free(_ i: Int) -> Bool {
+                guard !tz[i].isNaN else { return false }
+                guard let rate else { return true }
+                return !rate[i].isNaN && abs(rate[i]) < still
+            }
+            var centres: [(Int, Double)] = []
+            var c = 0
+            while c < n {
+                // A full-length window where the episode allows (shifted at its ends).
+                let lo = max(0, min(c - half, n - 2 * half)), hi = min(n, lo + 2 * half)
+                var v: [Double] = []
+                v.reserveCapacity((hi - lo) / step + 1)
+                var i = lo
+                while i < hi { if free(i) { v.append(tz[i]) }; i += step }
+                if !v.isEmpty { v.sort(); centres.append((c, v[v.count / 2])) }
+                c += every
+            }
+            guard !centres.isEmpty else { return tz }
+            var out = tz
+            var k = 0
+            for i in 0..<n {
+                while k + 1 < centres.count && centres[k + 1].0 <= i { k += 1 }
+                let (i0, b0) = centres[k]
+                var bias = b0
+                if i > i0, k + 1 < centres.count {
+                    let (i1, b1) = centres[k + 1]
+                    bias = b0 + (b1 - b0) * Double(i - i0) / Double(i1 - i0)
+                }
+                out[i] = tz[i] - bias
+            }
+            return out
+        }
+
+        /// The turn inside (or around) torque run `r`: the stretch, by the peak rotation rate,
+        /// where the tool rotates faster than 1°/s, reaching at most 0.5 s beyond the run.
+        func turn(in r: Range<Int>, rate: [Double]) -> Range<Int>? {
+            let moving = 1.0 * .pi / 180
+            var peak = r.lowerBound
+            for i in r where !rate[i].isNaN && (rate[peak].isNaN || abs(rate[i]) > abs(rate[peak])) { peak = i }
+            guard !rate[peak].isNaN, abs(rate[peak]) > moving else { return nil }
+            let reach = Int(0.5 / dt), sign = rate[peak] > 0
+            var lo = peak, hi = peak
+            while lo > max(0, r.lowerBound - reach), !rate[lo - 1].isNaN, (rate[lo - 1] > 0) == sign, abs(rate[lo - 1]) > moving { lo -= 1 }
+            while hi + 1 < min(n, r.upperBound + reach), !rate[hi + 1].isNaN, (rate[hi + 1] > 0) == sign, abs(rate[hi + 1]) > moving { hi += 1 }
+            return lo..<(hi + 1)
+        }
+
         func twists(_ sink: inout EventSink, hasRotation: Bool) {
             let torque = th["twist.torque_nm"]
-            for r in runs(minDuration: th["twist.min_duration_s"], { abs(tz[$0]) > torque }) {
-                let peak = tz[r].map(abs).max() ?? 0
-                var facts: [(String, DetectedEvent.Fact)] = [("peak_torque_nm", .number(peak))]
-                if hasRotation {
+            let rate = hasRotation ? rotationRate() : nil
+            let tz = driftFreeTorque(rate: rate)
+            for run in runs(minDuration: th["twist.min_duration_s"], { abs(tz[$0]) > torque }) {
+                var r = run
+                var facts: [(String, DetectedEvent.Fact)] = []
+                if let rate {
+                    // The twist is the turn: bounded by the rotation, not by the torque.
+                    guard let turned = turn(in: run, rate: rate) else { continue }
+                    r = turned
                     let v = rot[r].filter { !$0.isNaN }
-                    let turned = ((v.max() ?? 0) - (v.min() ?? 0)) * 180 / .pi
-                    guard turned >= th["twist.min_rotation_deg"] else { continue }
-                    facts.insert(("rotation_deg", .number(turned)), at: 0)
+                    let degrees = ((v.max() ?? 0) - (v.min() ?? 0)) * 180 / .pi
+                    guard degrees >= th["twist.min_rotation_deg"] else { continue }
+                    facts.append(("rotation_deg", .number(degrees)))
                 } else {
                     let (x0, x1) = ends(px, r), (y0, y1) = ends(py, r), (z0, z1) = ends(pz, r)
                     let moved = ((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0) + (z1 - z0) * (z1 - z0)).squareRoot() * 1000
                     if moved.isFinite && moved > th["twist.max_translation_mm"] { continue }
                 }
+                let peak = tz[run].map(abs).max() ?? 0
+                facts.append(("peak_torque_nm", .number(peak)))
                 sink.emit("twist", "manipulation", seconds(r.lowerBound), seconds(r.upperBound),
                           confidence: marginConfidence(peak, threshold: torque, full: 1), facts)
             }

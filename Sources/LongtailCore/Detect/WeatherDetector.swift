@@ -1,18 +1,51 @@
-/// Weather and road events, evaluated once a second on the held weather report: heavy
-/// rain, snow, fog, low visibility, icy road. Runs merge across 2 s gaps.
+/// Weather and road events: heavy rain, snow, fog, low visibility, icy road.
+///
+/// Weather sensors read small non-zero values when nothing happens (a precipitation sensor's
+/// 0.2–0.6 mm/h blips in dry cold air), drop readings and jitter, while weather itself lasts
+/// minutes. So each second is summarised (the last reading of each signal, any ABS/ESC/TCS
+/// activation in it), each signal is smoothed by a running median over `weather.median_s`
+/// seconds (isolated blips and spikes vanish), and each rule has an enter and an exit
+/// threshold (hysteresis) and a minimum duration. A second without readings neither starts
+/// nor ends a condition for up to `weather.hold_s` seconds. Intervals are reported at the
+/// median's centre, so the smoothing does not shift them.
 struct WeatherDetector {
     let th: Thresholds
     private var heavyRain, snow, fog, lowVisibility, icy: RunTracker
     private var wiperHighSince: Double?
-    private var lastSecond: Double?
+    /// The second being summarised and what it has seen so far.
+    private var second: Double?
+    private var summary = Summary()
+    /// The last `weather.median_s` seconds' summaries; rules are evaluated at the window's
+    /// centre, on the medians and on the centre second's own wiper and activations.
+    private var recent: [Summary]
+    private var next = 0
+    /// Hysteresis states.
+    private var raining = false, snowing = false, foggy = false, hazy = false
+    private var lastKnown: (precipitation: Double, temperature: Double, visibility: Double) = (-.infinity, -.infinity, -.infinity)
+    private let lag: Double, hold: Double
+
+    private struct Summary {
+        var precipitation = Double.nan, temperature = Double.nan, visibility = Double.nan, wiper = Double.nan
+        var abs = false, esc = false, tcs = false
+    }
+
+    /// The median of the finite values, NaN when fewer than half of them are.
+    static func median(_ values: [Double]) -> Double {
+        let known = values.filter(\.isFinite).sorted()
+        guard known.count * 2 >= values.count, !known.isEmpty else { return .nan }
+        let m = known.count / 2
+        return known.count % 2 == 1 ? known[m] : (known[m - 1] + known[m]) / 2
+    }
 
     init(thresholds th: Thresholds) {
         self.th = th
-        heavyRain = RunTracker(minDuration: 1, mergeGap: 2, step: 1)
-        snow = RunTracker(minDuration: 1, mergeGap: 2, step: 1)
-        fog = RunTracker(minDuration: 1, mergeGap: 2, step: 1)
-        lowVisibility = RunTracker(minDuration: 1, mergeGap: 2, step: 1)
-        icy = RunTracker(minDuration: 1, mergeGap: 2, step: 1)
+        func tracker(_ event: String) -> RunTracker { RunTracker(minDuration: th["\(event).min_duration_s"], mergeGap: 2, step: 1) }
+        heavyRain = tracker("heavy_rain"); snow = tracker("snow"); fog = tracker("fog")
+        lowVisibility = tracker("low_visibility"); icy = tracker("icy_road")
+        let size = Int(Swift.max(1, Swift.min(600, th["weather.median_s"].isFinite ? th["weather.median_s"].rounded() : 1)))
+        recent = Array(repeating: Summary(), count: size)
+        lag = Double(size / 2)
+        hold = th["weather.hold_s"]
     }
 
     private func close(_ name: String, _ run: RunTracker.Run?, _ out: inout EventSink) {
@@ -22,8 +55,8 @@ struct WeatherDetector {
         let confidence: Double
         switch name {
         case "heavy_rain":
-            confidence = max(marginConfidence(f["peak_precipitation_mm_h"] ?? 0, threshold: th["heavy_rain.mm_h"], full: 5),
-                             (f["wiper_level"] ?? 0) >= th["wiper.max_level"] ? 0.75 : 0)
+            confidence = Swift.max(marginConfidence(f["peak_precipitation_mm_h"] ?? 0, threshold: th["heavy_rain.mm_h"], full: 5),
+                                   (f["wiper_level"] ?? 0) >= th["wiper.max_level"] ? 0.75 : 0)
         case "snow": confidence = marginConfidence(-(f["min_temperature_c"] ?? 0), threshold: -th["snow.max_temperature_c"], full: 3)
         case "fog": confidence = marginConfidence(-(f["min_visibility_m"] ?? 0), threshold: -th["fog.visibility_m"], full: 100)
         case "low_visibility":
@@ -35,39 +68,92 @@ struct WeatherDetector {
         out.emit(name, "weather", r.start, r.lastTrue + 1, confidence: confidence, facts)
     }
 
+    /// One tick: folded into the current second's summary; a new second evaluates the last.
     mutating func feed(_ t: Double, _ w: DrivingFrame, _ out: inout EventSink) {
-        let second = t.rounded(.down)
-        guard second != lastSecond else { return }
-        lastSecond = second
-        let p = Double(w.precipitation), wiper = Double(w.wiper), temp = Double(w.temperature), vis = Double(w.visibility)
-        if wiper >= th["wiper.max_level"] { wiperHighSince = wiperHighSince ?? second } else { wiperHighSince = nil }
-        let wipersLong = (wiperHighSince.map { second - $0 >= th["heavy_rain.wiper_high_s"] }) ?? false
-        let rainRun = heavyRain.feed(second, p >= th["heavy_rain.mm_h"] || wipersLong) { f in
-            if !p.isNaN { f.keepMax("peak_precipitation_mm_h", p) }
+        let s = t.rounded(.down)
+        if let current = second, s != current { evaluate(current, &out); summary = Summary() }
+        second = s
+        if !w.precipitation.isNaN { summary.precipitation = Double(w.precipitation) }
+        if !w.temperature.isNaN { summary.temperature = Double(w.temperature) }
+        if !w.visibility.isNaN { summary.visibility = Double(w.visibility) }
+        if !w.wiper.isNaN { summary.wiper = Double(w.wiper) }
+        if w.abs >= 0.5 { summary.abs = true }
+        if w.esc >= 0.5 { summary.esc = true }
+        if w.tcs >= 0.5 { summary.tcs = true }
+    }
+
+    /// Hysteresis: on at or past `enter`, off past `exit`, unchanged in between or unknown.
+    private static func band(_ on: inout Bool, _ v: Double, enter: (Double) -> Bool, exit: (Double) -> Bool) {
+        guard v.isFinite else { return }
+        if on { if exit(v) { on = false } } else if enter(v) { on = true }
+    }
+
+    /// Feeds one rule: a known condition as it is; an unknown one holds the run open for
+    /// `hold` seconds after the last reading, then ends it.
+    private func step(_ tracker: inout RunTracker, _ at: Double, known: Bool, holds: Bool, sinceKnown: Double,
+                      _ update: (inout [String: Double]) -> Void) -> RunTracker.Run? {
+        if known { return tracker.feed(at, holds, update) }
+        if sinceKnown > hold || tracker.run == nil { return tracker.feed(at, false, update) }
+        return nil
+    }
+
+    /// Second `last` is complete: evaluates the rules at the centre of the window ending there.
+    private mutating func evaluate(_ last: Double, _ out: inout EventSink) {
+        recent[next] = summary
+        next = (next + 1) % recent.count
+        let p = Self.median(recent.map(\.precipitation)), temp = Self.median(recent.map(\.temperature))
+        let vis = Self.median(recent.map(\.visibility))
+        let s = last - lag   // the window's centre: every rule speaks of this second
+        let x = recent[(next + recent.count - 1 - Int(lag)) % recent.count]
+        if p.isFinite { lastKnown.precipitation = s }
+        if temp.isFinite { lastKnown.temperature = s }
+        if vis.isFinite { lastKnown.visibility = s }
+        let at = s
+        let wiper = x.wiper
+        if wiper >= th["wiper.max_level"] { wiperHighSince = wiperHighSince ?? s } else if !wiper.isNaN { wiperHighSince = nil }
+        let wipersLong = (wiperHighSince.map { s - $0 >= th["heavy_rain.wiper_high_s"] }) ?? false
+
+        Self.band(&raining, p, enter: { $0 >= th["heavy_rain.mm_h"] }, exit: { $0 < th["heavy_rain.exit_mm_h"] })
+        let rainKnown = p.isFinite || !wiper.isNaN
+        close("heavy_rain", step(&heavyRain, at, known: rainKnown, holds: raining || wipersLong, sinceKnown: s - lastKnown.precipitation) { f in
+            if p.isFinite { f.keepMax("peak_precipitation_mm_h", p) }
             if !wiper.isNaN { f.keepMax("wiper_level", wiper) }
-        }
-        if rainRun != nil { close("heavy_rain", rainRun, &out) }
-        let snowRun = snow.feed(second, p > th["snow.mm_h"] && temp <= th["snow.max_temperature_c"]) { f in
+        }, &out)
+
+        // Snow: precipitation past the sensor's noise floor while it is cold enough.
+        let cold = temp <= th["snow.max_temperature_c"]
+        Self.band(&snowing, p, enter: { $0 >= th["snow.mm_h"] }, exit: { $0 < th["snow.exit_mm_h"] })
+        close("snow", step(&snow, at, known: p.isFinite && temp.isFinite, holds: snowing && cold,
+                           sinceKnown: s - Swift.min(lastKnown.precipitation, lastKnown.temperature)) { f in
             f.keepMax("peak_precipitation_mm_h", p); f.keepMin("min_temperature_c", temp)
-        }
-        if snowRun != nil { close("snow", snowRun, &out) }
-        let fogRun = fog.feed(second, vis < th["fog.visibility_m"]) { f in f.keepMin("min_visibility_m", vis) }
-        if fogRun != nil { close("fog", fogRun, &out) }
-        let lowVisibilityRun = lowVisibility.feed(second, vis >= th["fog.visibility_m"] && vis < th["low_visibility.visibility_m"]) { f in
+        }, &out)
+
+        Self.band(&foggy, vis, enter: { $0 < th["fog.visibility_m"] }, exit: { $0 >= th["fog.exit_visibility_m"] })
+        Self.band(&hazy, vis, enter: { $0 < th["low_visibility.visibility_m"] }, exit: { $0 >= th["low_visibility.exit_visibility_m"] })
+        let sinceVisibility = s - lastKnown.visibility
+        close("fog", step(&fog, at, known: vis.isFinite, holds: foggy, sinceKnown: sinceVisibility) { f in f.keepMin("min_visibility_m", vis) }, &out)
+        close("low_visibility", step(&lowVisibility, at, known: vis.isFinite, holds: hazy && !foggy, sinceKnown: sinceVisibility) { f in
             f.keepMin("min_visibility_m", vis)
-        }
-        if lowVisibilityRun != nil { close("low_visibility", lowVisibilityRun, &out) }
-        let active = w.abs >= 0.5 || w.esc >= 0.5 || w.tcs >= 0.5
-        let icyRun = icy.feed(second, temp <= th["icy_road.max_temperature_c"] && active) { f in
+        }, &out)
+
+        // Icy road: a stability system intervening in the cold (activations are short: any in the second counts).
+        let active = x.abs || x.esc || x.tcs
+        close("icy_road", step(&icy, s, known: temp.isFinite, holds: temp <= th["icy_road.max_temperature_c"] && active,
+                               sinceKnown: s - lastKnown.temperature) { f in
             f.keepMin("min_temperature_c", temp)
-            if w.abs >= 0.5 { f["abs"] = 1 }
-            if w.esc >= 0.5 { f["esc"] = 1 }
-            if w.tcs >= 0.5 { f["tcs"] = 1 }
-        }
-        if icyRun != nil { close("icy_road", icyRun, &out) }
+            if x.abs { f["abs"] = 1 }
+            if x.esc { f["esc"] = 1 }
+            if x.tcs { f["tcs"] = 1 }
+        }, &out)
     }
 
     mutating func finish(_ out: inout EventSink) {
+        if let current = second {
+            evaluate(current, &out)
+            // The last seconds become window centres too, their windows ending in no data.
+            for k in 0..<Int(lag) { summary = Summary(); evaluate(current + Double(k + 1), &out) }
+            second = nil
+        }
         close("heavy_rain", heavyRain.flush(), &out)
         close("snow", snow.flush(), &out)
         close("fog", fog.flush(), &out)

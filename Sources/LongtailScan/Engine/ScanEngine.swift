@@ -163,7 +163,7 @@ struct TickState {
             if abs(a.y) < inPath && gap > 0 && v - a.vx > 0.1 { ttc = Swift.min(ttc.isNaN ? .infinity : ttc, Float(gap / (v - a.vx))) }
             if a.cls.isVulnerable && a.x >= -1 && a.x <= front + 5 { vru = Swift.min(vru.isNaN ? .infinity : vru, Float(abs(a.y))) }
             if a.cls == .pedestrian && gap > 0 && abs(a.y) <= 5 { ped = Swift.min(ped.isNaN ? .infinity : ped, Float(gap)) }
-            if a.cls.isVehicle && cos(a.heading) < -0.5 && gap > 0 { oncoming = Swift.max(oncoming.isNaN ? -.infinity : oncoming, Float(v - a.vx)) }
+            if a.cls.isVehicle && cos(a.resolvedHeading) < -0.5 && gap > 0 { oncoming = Swift.max(oncoming.isNaN ? -.infinity : oncoming, Float(v - a.vx)) }
         }
         func merge(_ k: Int, _ value: Float) {
             guard !value.isNaN else { return }

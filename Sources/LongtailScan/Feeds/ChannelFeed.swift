@@ -197,6 +197,8 @@ extension MCAPScanner {
     /// message costs one reference count, not one per array inside).
     final class ActorColumns {
         let id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?, length: Int?
+        /// A scalar heading column and its conversion to radians (`value * scale + offset`).
+        let yaw: (column: Int, scale: Double, offset: Double)?
         /// The twist is in the actor's own frame (rotate it by the heading).
         let objectFrame: Bool
         /// Class id → canonical class, from the profile's table (integer ids).
@@ -204,9 +206,10 @@ extension MCAPScanner {
         /// The same for ids 0…255 as an array: a lookup per actor without hashing.
         private let dense: [ActorClass?]
 
-        init(id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?, length: Int?, objectFrame: Bool,
-             classes: [Int: ActorClass]) {
+        init(id: Int, cls: Int?, x: Int, y: Int, vx: Int, vy: Int?, orientation: [Int]?,
+             yaw: (column: Int, scale: Double, offset: Double)? = nil, length: Int?, objectFrame: Bool, classes: [Int: ActorClass]) {
             self.id = id; self.cls = cls; self.x = x; self.y = y; self.vx = vx; self.vy = vy; self.orientation = orientation
+            self.yaw = yaw
             self.length = length; self.objectFrame = objectFrame; self.classes = classes
             dense = (0..<256).map { classes[$0] }
         }

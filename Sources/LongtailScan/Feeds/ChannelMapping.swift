@@ -171,6 +171,7 @@ struct ChannelMapping {
         actors = MCAPScanner.ActorColumns(id: ragged[a.id]!, cls: a.class.flatMap { ragged[$0] }, x: ragged[a.x]!, y: ragged[a.y]!,
                                           vx: ragged[a.vx]!, vy: a.vy.flatMap { ragged[$0] },
                                           orientation: orientation?.count == 4 ? orientation : nil,
+                                          yaw: a.yaw.flatMap { ragged[$0] }.map { ($0, a.yawScale ?? 1, a.yawOffset ?? 0) },
                                           length: a.length.flatMap { ragged[$0] }, objectFrame: a.velocityFrame == "object", classes: classes)
         let scalar = scalarIndex
         if let st = a.stamp, let sec = scalar[st + ".sec"], let nsec = scalar[st + ".nanosec"] { stamp = (sec, nsec) }

@@ -88,19 +88,23 @@ struct MCAPScanner {
             let (qx, qy, qz, qw) = (r.row(0, column: o[0]), r.row(0, column: o[1]), r.row(0, column: o[2]), r.row(0, column: o[3]))
             return qx.count == n && qy.count == n && qz.count == n && qw.count == n ? (qx, qy, qz, qw) : nil
         }
+        let yaws = a.yaw.map { r.row(0, column: $0.column) }
         var out: [ActorObservation] = []
         out.reserveCapacity(n)
         let base = xs.startIndex
         for i in 0..<n {
             func at(_ s: UnsafeBufferPointer<Double>?) -> Double? { guard let s, s.count == n else { return nil }; return s[i] }
-            var heading = 0.0
+            // NaN: no heading mapped (the detectors then take it from the ground velocity).
+            var heading = Double.nan
             if let q {
                 let x = q.0[i], y = q.1[i], z = q.2[i], w = q.3[i]
                 heading = atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
+            } else if let yaw = a.yaw, let raw = at(yaws) {
+                heading = raw * yaw.scale + yaw.offset
             }
             var vx = vxs[base + i], vy = at(vys) ?? 0
             // "ego" needs nothing; "relative" is made absolute by the engine, which knows the ego speed.
-            if a.objectFrame {
+            if a.objectFrame && heading.isFinite {
                 let c = cos(heading), s = sin(heading)
                 (vx, vy) = (vx * c - vy * s, vx * s + vy * c)
             }

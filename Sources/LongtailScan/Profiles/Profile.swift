@@ -173,6 +173,16 @@ public struct ActorSpec: Sendable, Equatable, Codable {
     public var vy: String?
     /// Quaternion x, y, z, w of the actor's orientation (relative to the ego).
     public var orientation: [String]?
+    /// A scalar heading field (relative to the ego), read as `value * yaw_scale + yaw_offset`
+    /// radians: degrees take `yaw_scale = 0.0174533`, a clockwise convention a negative scale.
+    /// Without `orientation` or `yaw`, moving actors take the heading of their ground velocity.
+    public var yaw: String?
+    public var yawScale: Double?
+    public var yawOffset: Double?
+    /// Distance (m) from the point actor positions are measured from to the ego's front
+    /// bumper: 0 for a bumper radar, about 3.8 for a rear-axle `base_link` (Autoware), about
+    /// half the car's length for its centre. Sets the threshold `ego.front_m`.
+    public var frontM: Double?
     public var length: String?
     /// `object`: the twist is in the actor's own frame (Autoware); `ego`: along the ego's
     /// axes, ground speed; `relative`: along the ego's axes, relative to the ego (radar).
@@ -182,9 +192,17 @@ public struct ActorSpec: Sendable, Equatable, Codable {
     public var stamp: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case topic, id, `class`, x, y, vx, vy, orientation, length, velocityFrame = "velocity_frame", classes, stamp
+        case topic, id, `class`, x, y, vx, vy, orientation, yaw, yawScale = "yaw_scale", yawOffset = "yaw_offset", frontM = "front_m"
+        case length, velocityFrame = "velocity_frame", classes, stamp
     }
 
     /// Every field path the actor lists need.
-    public var fieldList: [String] { [id, `class`, x, y, vx, vy, length].compactMap { $0 } + (orientation ?? []) }
+    public var fieldList: [String] { [id, `class`, x, y, vx, vy, length, yaw].compactMap { $0 } + (orientation ?? []) }
+
+    /// Where actor headings come from, in words (for `--dry-run`).
+    public var headingSource: String {
+        if let o = orientation { return "quaternion \(o.joined(separator: ", "))" }
+        if let yaw { return "scalar yaw '\(yaw)' × \(yawScale ?? 1) + \(yawOffset ?? 0) rad" }
+        return "the direction of each moving actor's ground velocity (none for actors below 1 m/s)"
+    }
 }

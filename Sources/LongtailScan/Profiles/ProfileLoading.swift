@@ -68,6 +68,11 @@ extension Profile {
         guard let domain = Domain(rawValue: file.domain) else { throw fail("domain must be driving or robot, not '\(file.domain)'") }
         var flat: [String: Double] = [:]
         for (group, values) in file.thresholds ?? [:] { for (k, v) in values { flat["\(group).\(k)"] = v } }
+        if let front = file.actors?.frontM {
+            guard front.isFinite, abs(front) <= 50 else { throw fail("actors.front_m must be a distance in metres within ±50, not \(front)") }
+            if let t = flat["ego.front_m"], t != front { throw fail("actors.front_m = \(front) contradicts thresholds ego.front_m = \(t)") }
+            flat["ego.front_m"] = front
+        }
         let thresholds: Thresholds
         do {
             thresholds = try Thresholds(domain == .driving ? Thresholds.driving : Thresholds.robot, overrides: flat)
@@ -144,6 +149,14 @@ extension Profile {
                 throw fail("actors.velocity_frame must be object, ego or relative, not '\(f)'")
             }
             if let o = a.orientation, o.count != 4 { throw fail("actors.orientation takes 4 fields (x, y, z, w)") }
+            if a.orientation != nil && a.yaw != nil { throw fail("actors: map the heading from orientation or from yaw, not both") }
+            if a.yaw == nil && (a.yawScale != nil || a.yawOffset != nil) { throw fail("actors.yaw_scale and yaw_offset need actors.yaw") }
+            for v in [a.yawScale, a.yawOffset].compactMap({ $0 }) where !v.isFinite || abs(v) > 1e6 {
+                throw fail("actors.yaw_scale / yaw_offset must be finite numbers of reasonable size, not \(v)")
+            }
+            if a.velocityFrame == "object" && a.orientation == nil && a.yaw == nil {
+                throw fail("actors.velocity_frame = object needs the actor's heading (orientation or yaw) to turn the velocity into the ego frame")
+            }
         }
     }
 
