@@ -20,7 +20,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -48,7 +47,7 @@ let package = Package(
         .target(name: "LongtailBag", dependencies: ["CBZ2", "CLZ4"]),
         .target(name: "LongtailCatalog", dependencies: ["LongtailSupport", "LongtailCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Path + profile in, one scan result per source out; writes nothing.
-        .target(name: "LongtailScan", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailBag", "LongtailHDF5", "TOMLKit"]),
+        .target(name: "LongtailScan", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailBag", "LongtailHDF5"]),
         // Everything under --out: scan files, tiers, knowledge, catalog rows, export.
         .target(name: "LongtailOutput", dependencies: ["LongtailSupport", "LongtailCore", "LongtailMCAP", "LongtailBag", "LongtailHDF5", "LongtailCatalog",
                                                        "LongtailScan", "CDeflate", "CISAL"]),

@@ -13,6 +13,8 @@ public struct CatalogError: Error, CustomStringConvertible, Sendable {
         case invalidArgument(String)
         /// SQLite failed.
         case database(String)
+        /// A row whose column is NULL or of the wrong type (a damaged or hand-edited catalog).
+        case damagedRow(table: String, id: String, column: String)
     }
     public var path: String
     public var kind: Kind
@@ -33,6 +35,8 @@ public struct CatalogError: Error, CustomStringConvertible, Sendable {
             return why
         case .database(let why):
             return "\(path): \(why)"
+        case .damagedRow(let table, let id, let column):
+            return "\(path): damaged catalog row: table \(table), row \(id), column \(column) is NULL or of the wrong type"
         }
     }
 }

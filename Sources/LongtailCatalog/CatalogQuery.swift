@@ -125,7 +125,10 @@ extension Catalog {
                 SELECT DISTINCT src.path AS path, e.name AS name, e.start_ns AS start_ns, e.end_ns AS end_ns
                 FROM events e JOIN segments s ON s.id = e.segment_id JOIN sources src ON src.id = s.source_id
                 ORDER BY src.path, e.start_ns, e.name, e.end_ns
-                """).map { r in (r["path"], r["name"], r["start_ns"], r["end_ns"]) }
+                """).map { r in
+                    let t = "events"
+                    return (try r.value("path", t), try r.value("name", t), try r.value("start_ns", t), try r.value("end_ns", t))
+                }
         }
     }
 
@@ -133,8 +136,10 @@ extension Catalog {
     public func sources() throws(CatalogError) -> [CatalogSource] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY path").map { r in
-                CatalogSource(path: r["path"], size: r["size"], contentHash: r["content_hash"], status: r["status"], error: r["error"],
-                              profile: r["profile"], messages: r["messages"], bytes: r["bytes"])
+                let t = "sources"
+                return CatalogSource(path: try r.value("path", t), size: try r.value("size", t), contentHash: try r.value("content_hash", t),
+                                     status: try r.value("status", t), error: try r.value("error", t), profile: try r.value("profile", t),
+                                     messages: try r.value("messages", t), bytes: try r.value("bytes", t))
             }
         }
     }
@@ -143,7 +148,9 @@ extension Catalog {
     public func runs() throws(CatalogError) -> [CatalogRun] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map { r in
-                CatalogRun(version: r["version"], profile: r["profile"], flags: r["flags"], startedAt: r["started_at"], endedAt: r["ended_at"])
+                let t = "runs"
+                return CatalogRun(version: try r.value("version", t), profile: try r.value("profile", t), flags: try r.value("flags", t),
+                                  startedAt: try r.value("started_at", t), endedAt: try r.value("ended_at", t))
             }
         }
     }
@@ -151,7 +158,7 @@ extension Catalog {
     /// The query plan SQLite chooses for `q` (for tests and `--explain`-style checks).
     public func plan(_ q: CatalogQuery) throws(CatalogError) -> [String] {
         let (sql, args) = q.sql(maxSegmentNs: maxSegmentNs)
-        return try read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: args).map { $0["detail"] as String } }
+        return try read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: args).map { try $0.value("detail", "plan") } }
     }
 
     /// The longest segment (ns), from the catalog's meta table.
@@ -160,18 +167,22 @@ extension Catalog {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
-        do { return try queue.read(body) } catch let e as CatalogError { throw e } catch {
+        do { return try queue.read(body) } catch let e as CatalogError { throw e } catch let d as DamagedRow {
+            throw CatalogError(path: path, .damagedRow(table: d.table, id: d.id, column: d.column))
+        } catch {
             throw CatalogError(path: path, .database("\(error)"))
         }
     }
 
     static func segments(_ rows: [Row], _ db: Database) throws -> [CatalogSegment] {
-        var out = rows.map { r in
-            CatalogSegment(id: r["uid"], source: r["path"], index: r["seg_index"], startNs: r["start_ns"], endNs: r["end_ns"],
-                           tier: r["tier"], inPretrain: r["in_pretrain"], rarity: r["rarity"], percentile: r["percentile"],
-                           features: r["features"], events: [])
+        let t = "segments"
+        var out = try rows.map { r in
+            CatalogSegment(id: try r.value("uid", t), source: try r.value("path", t), index: try r.value("seg_index", t),
+                           startNs: try r.value("start_ns", t), endNs: try r.value("end_ns", t), tier: try r.value("tier", t),
+                           inPretrain: try r.value("in_pretrain", t), rarity: try r.value("rarity", t),
+                           percentile: try r.value("percentile", t), features: try r.value("features", t), events: [])
         }
-        let rowIDs: [Int64] = rows.map { $0["id"] }
+        let rowIDs: [Int64] = try rows.map { try $0.value("id", t) }
         var position: [Int64: Int] = [:]
         for (i, id) in rowIDs.enumerated() { position[id] = i }
         // Events in batches (SQLite limits the number of bound values).
@@ -181,12 +192,29 @@ extension Catalog {
             let sql = "SELECT segment_id, name, kind, confidence, start_ns, end_ns, facts FROM events WHERE segment_id IN ("
                 + batch.map { _ in "?" }.joined(separator: ",") + ") ORDER BY segment_id, start_ns, name"
             for r in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(batch)) {
-                let i = position[r["segment_id"] as Int64]!
-                out[i].events.append(CatalogEvent(name: r["name"], kind: r["kind"], confidence: r["confidence"],
-                                                  startNs: r["start_ns"], endNs: r["end_ns"], facts: r["facts"]))
+                let e = "events"
+                guard let i = position[try r.value("segment_id", e) as Int64] else { continue }
+                out[i].events.append(CatalogEvent(name: try r.value("name", e), kind: try r.value("kind", e), confidence: try r.value("confidence", e),
+                                                  startNs: try r.value("start_ns", e), endNs: try r.value("end_ns", e), facts: try r.value("facts", e)))
             }
             k += 500
         }
         return out
+    }
+}
+
+/// A column that did not decode (NULL, or of the wrong type), with where it was.
+struct DamagedRow: Error {
+    let table: String, id: String, column: String
+}
+
+extension Row {
+    /// Column `column` of a row of `table`, decoded with `try`: a damaged row is a
+    /// `DamagedRow` naming the table, the row's id and the column, never a trap.
+    func value<T: DatabaseValueConvertible>(_ column: String, _ table: String) throws -> T {
+        do { return try decode(T.self, forColumn: column) } catch {
+            let id = (self["uid"] ?? self["id"]).map { "\($0.databaseValue)" } ?? "?"
+            throw DamagedRow(table: table, id: id, column: column)
+        }
     }
 }

@@ -45,7 +45,10 @@ public final class HDF5Dataset: @unchecked Sendable {
         let rank = Int(H5Sget_simple_extent_ndims(sid))
         var dims = [hsize_t](repeating: 0, count: max(rank, 1))
         _ = H5Sget_simple_extent_dims(sid, &dims, nil)
-        shape = rank == 0 ? [] : dims.prefix(rank).map { Int($0) }
+        // Dimensions are the file's word: clamped so that no product of them overflows (a
+        // declared size is checked against the stored bytes before any read, `checkPlausible`).
+        shape = rank == 0 ? [] : dims.prefix(rank).map { Int(Swift.min($0, 1 << 40)) }
+        storedBytes = UInt64(H5Dget_storage_size(id))
         let tid = H5Dget_type(id)
         defer { _ = H5Tclose(tid) }
         typeClass = Self.className(H5Tget_class(tid))
@@ -77,8 +80,26 @@ public final class HDF5Dataset: @unchecked Sendable {
 
     /// Rows: the first dimension (1 for a scalar).
     public var rows: Int { shape.first ?? 1 }
-    /// Values per row: the product of the other dimensions.
-    public var rowWidth: Int { shape.dropFirst().reduce(1, *) }
+    /// Values per row: the product of the other dimensions (saturating).
+    public var rowWidth: Int {
+        shape.dropFirst().reduce(1) { a, b in let (p, o) = a.multipliedReportingOverflow(by: b); return o ? Int.max : p }
+    }
+    /// Bytes the file stores for the dataset (compressed, as allocated).
+    public let storedBytes: UInt64
+
+    /// The values the dataset declares (saturating).
+    public var declaredValues: UInt64 {
+        shape.reduce(UInt64(1)) { a, b in let (p, o) = a.multipliedReportingOverflow(by: UInt64(max(0, b))); return o ? .max : p }
+    }
+
+    /// Refuses a dataset whose declared size is out of all proportion to what the file
+    /// stores: more than 1000× its stored bytes (and over 256 MiB). Compression of real
+    /// sensor data stays far below that; a damaged or hostile header does not.
+    func checkPlausible(_ values: UInt64) throws(HDF5Error) {
+        let (bytes, o) = values.multipliedReportingOverflow(by: UInt64(max(1, elementSize)))
+        let allowed = Swift.max(UInt64(256) << 20, storedBytes.multipliedReportingOverflow(by: 1000).partialValue)
+        if o || bytes > allowed { throw HDF5Error(file: file.path, object: path, .implausibleSize(values: values, storedBytes: storedBytes)) }
+    }
 
     static func className(_ c: H5T_class_t) -> String {
         switch c {
@@ -118,8 +139,10 @@ public final class HDF5Dataset: @unchecked Sendable {
     /// - Throws: `HDF5Error` naming the dataset.
     public func read<T: HDF5Real>(_ type: T.Type, rows range: Range<Int>? = nil) throws(HDF5Error) -> [T] {
         let r = range ?? 0..<rows
+        let (total, overflow) = r.count.multipliedReportingOverflow(by: rowWidth)
+        try checkPlausible(overflow ? .max : UInt64(max(0, total)))
         var out: [T] = []
-        out.reserveCapacity(r.count * rowWidth)
+        out.reserveCapacity(total)
         try forEachBlock(type, rows: r) { (block, _) throws(HDF5Error) in out.append(contentsOf: block) }
         return out
     }
@@ -136,6 +159,8 @@ public final class HDF5Dataset: @unchecked Sendable {
             throw HDF5Error(file: file.path, object: path, .rowsOutOfRange(lower: r.lowerBound, upper: r.upperBound, rows: rows))
         }
         if r.isEmpty { return }
+        let (total, overflow) = r.count.multipliedReportingOverflow(by: rowWidth)
+        try checkPlausible(overflow ? .max : UInt64(total))
         if blockRows == nil, try forEachChunkDirect(type, rows: r, body) { return }
         let step = max(1, blockRows ?? defaultBlockRows(elementSize: MemoryLayout<T>.size))
         let width = rowWidth

@@ -32,6 +32,9 @@ public struct HDF5Error: Error, Sendable, Equatable, CustomStringConvertible {
         case writeFailed(String)
         /// The requested rows are outside the dataset.
         case rowsOutOfRange(lower: Int, upper: Int, rows: Int)
+        /// The declared shape holds far more values than the file stores (a hostile or
+        /// damaged header): refused before anything is allocated for it.
+        case implausibleSize(values: UInt64, storedBytes: UInt64)
         /// Values and shape disagree, or another misuse of the writer.
         case invalidArgument(String)
     }
@@ -57,6 +60,8 @@ extension HDF5Error.Reason: CustomStringConvertible {
         case .readFailed(let d): "read failed: \(d)"
         case .writeFailed(let d): "write failed: \(d)"
         case .rowsOutOfRange(let a, let b, let rows): "rows \(a):\(b) outside the dataset's \(rows) rows"
+        case .implausibleSize(let v, let s):
+            "the dataset declares \(v) values but the file stores \(s) bytes for it (more than 1000× expansion): refused as damaged"
         case .invalidArgument(let d): d
         }
     }

@@ -10,3 +10,10 @@ with h5py.File(out / "lz4.h5", "w", libver=("earliest", "v110")) as f:
 with h5py.File(out / "strings.h5", "w", libver=("earliest", "v110")) as f:
     f.create_dataset("names", data=np.array([b"a", b"bb", b"ccc"]))
     f.create_dataset("ok", data=np.arange(10.0))
+# A few-KB file declaring a 1e9 x 14 float64 dataset (112 GB) that stores nothing but its
+# fill value, and timestamps of every kind of bad number (issue 17's HDF5 crash sites).
+with h5py.File(out / "huge.h5", "w", libver=("earliest", "v110")) as f:
+    f.create_dataset("wrench", shape=(1_000_000_000, 14), dtype=np.float64, chunks=(1024, 14), compression="gzip")
+with h5py.File(out / "badtimes.h5", "w", libver=("earliest", "v110")) as f:
+    f.create_dataset("force", data=np.ones((6, 3)))
+    f.create_dataset("t", data=np.array([0.0, 1e300, np.nan, np.inf, -1e18, 0.004]))

@@ -82,3 +82,16 @@ import Testing
         #expect(RarityModel.percentiles(of: []) == [])
     }
 }
+
+/// A sensor value of ±inf is data, not a trap (issue 17: `RarityModel.swift:41` trapped).
+@Suite struct RarityInfinityTests {
+    @Test func infinitiesLandInTheOutermostBins() {
+        var m = RarityModel(features: ["a"])
+        #expect(m.bin(.infinity, feature: 0) == RarityModel.bins - 1)
+        #expect(m.bin(-.infinity, feature: 0) == 0)
+        #expect(m.bin(.nan, feature: 0) == RarityModel.bins)
+        #expect(m.bin(1e308, feature: 0) == RarityModel.bins - 1)
+        m.add([.infinity]); m.add([0]); m.add([-.infinity])
+        #expect(m.total == 3 && m.score([.infinity]).isFinite)
+    }
+}

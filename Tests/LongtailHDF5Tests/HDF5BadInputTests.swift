@@ -83,5 +83,12 @@ import TestSupport
             #expect(id == 32004 && error.object == "/force" && error.file == lz4)
             #expect(error.description.contains("HDF5_PLUGIN_PATH"))
         }
+        // A declared 1e9 × 14 dataset with nothing stored: refused before allocating (it aborted).
+        let huge = dir.appendingPathComponent("huge.h5").path
+        let h = try HDF5File(path: huge)
+        do { _ = try h.dataset("/wrench").read(Double.self); Issue.record("read a 112 GB dataset") } catch {
+            guard case .implausibleSize(let values, _) = error.reason else { Issue.record("\(error)"); return }
+            #expect(values == 14_000_000_000 && error.object == "/wrench")
+        }
     }
 }

@@ -105,3 +105,4 @@ import Testing
             """, source: "t.toml")) == nil)
     }
 }
+

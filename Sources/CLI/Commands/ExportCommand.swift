@@ -44,7 +44,7 @@ struct ExportCommand: ParsableCommand {
         guard let s = try c.segment(id: id) else { throw CLIFailure(message: "\(c.path): no segment '\(id)'") }
         let source = SourceID(parsing: s.source)
         let file = source.file
-        guard FileManager.default.isReadableFile(atPath: file) else { throw CLIFailure(message: "\(file): the segment's source is not readable here") }
+        guard FileManager.default.isReadableFile(atPath: file) else { throw CLIFailure(message: "\(file.isEmpty ? "(an empty source path: a damaged catalog)" : file): the segment's source is not readable here") }
         do {
             if to.hasSuffix(".mcap") {
                 let w = try ClipExport.mcap(source: source, start: s.startNs, end: s.endNs, to: to)

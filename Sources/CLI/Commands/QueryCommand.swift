@@ -118,7 +118,7 @@ struct QueryCommand: ParsableCommand {
                 return "\(n) \(String(format: "%.2f", c))"
             }.joined(separator: ", ")
             return [r.id, name, String(CatalogTime.format(r.startNs).dropLast(5)).replacingOccurrences(of: "T", with: " "),
-                    String(format: "%.1fs", Double(r.endNs - r.startNs) / 1e9), r.tier, String(format: "%.3f", r.percentile),
+                    String(format: "%.1fs", (Double(r.endNs) - Double(r.startNs)) / 1e9), r.tier, String(format: "%.3f", r.percentile),
                     events.isEmpty ? "-" : events]
         }
         cells.insert(head, at: 0)

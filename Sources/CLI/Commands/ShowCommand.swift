@@ -24,7 +24,7 @@ struct ShowCommand: ParsableCommand {
         let stdout = StandardOutput()
         defer { stdout.flush() }
         stdout.line("\(s.id)  \(s.source)")
-        stdout.line("  interval:   \(CatalogTime.format(s.startNs)) → \(CatalogTime.format(s.endNs)) (\(String(format: "%.1f", Double(s.endNs - s.startNs) / 1e9)) s)")
+        stdout.line("  interval:   \(CatalogTime.format(s.startNs)) → \(CatalogTime.format(s.endNs)) (\(String(format: "%.1f", (Double(s.endNs) - Double(s.startNs)) / 1e9)) s)")
         stdout.line("  tier:       \(s.tier)\(s.inPretrain && s.tier == "alignment" ? " (also in pretraining)" : "")")
         stdout.line(String(format: "  rarity:     %.3f (percentile %.4f)", s.rarity, s.percentile))
         let (caption, context) = SegmentView.caption(s)
@@ -32,7 +32,7 @@ struct ShowCommand: ParsableCommand {
         if !context.isEmpty { stdout.line("  context:    " + context.map { "\($0.0) \(Knowledge.text($0.1))" }.joined(separator: ", ")) }
         if s.events.isEmpty { stdout.line("  events:     none") }
         for e in s.events {
-            let offset = Double(e.startNs - s.startNs) / 1e9, dur = Double(e.endNs - e.startNs) / 1e9
+            let offset = (Double(e.startNs) - Double(s.startNs)) / 1e9, dur = (Double(e.endNs) - Double(e.startNs)) / 1e9
             stdout.line(String(format: "  event:      %@ (%@) confidence %.2f at %+.2f s for %.2f s  %@", e.name, e.kind, e.confidence, offset, dur, e.facts))
         }
         let signals: [SegmentView.Signal]

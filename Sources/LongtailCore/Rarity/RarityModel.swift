@@ -38,8 +38,10 @@ public struct RarityModel: Sendable, Equatable {
     public func bin(_ x: Double, feature f: Int) -> Int {
         if x.isNaN { return Self.bins }
         let t = asinh(x / scales[f]) / Self.span          // −1…1 for |x| ≤ 1e6·scale
-        let b = Int(((t + 1) / 2 * Double(Self.bins)).rounded(.down))
-        return Swift.min(Self.bins - 1, Swift.max(0, b))
+        let u = ((t + 1) / 2 * Double(Self.bins)).rounded(.down)
+        // ±inf (a sensor's overflow) lands in the outermost bins, never in a conversion trap.
+        if u >= Double(Self.bins - 1) { return Self.bins - 1 }
+        return u > 0 ? Int(u) : 0
     }
 
     /// Adds one feature vector.

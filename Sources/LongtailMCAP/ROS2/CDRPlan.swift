@@ -47,23 +47,27 @@ public final class CDRPlan: Sendable {
         var indexOf: [String: Int] = [:]
         var order: [String] = []
         var visiting: Set<String> = []
-        func visit(_ name: String) throws(ROS2SchemaError) {
+        func visit(_ name: String, depth: Int) throws(ROS2SchemaError) {
             // A type met again while its own fields are being visited contains itself: a
             // message of infinite size. Checked before the "already compiled" shortcut,
             // which would otherwise let the cycle through.
             if visiting.contains(name) {
                 throw ROS2SchemaError(schema: schemaName, line: 0, detail: "recursive definition of \(name)")
             }
+            // Decoders recurse once per level: a hostile schema must not exhaust the stack.
+            guard depth <= Self.maxDepth else {
+                throw ROS2SchemaError(schema: schemaName, line: 0, detail: "types nested more than \(Self.maxDepth) deep (at \(name))")
+            }
             if indexOf[name] != nil { return }
             visiting.insert(name)
             indexOf[name] = order.count
             order.append(name)
             for f in schema.definitions[name]!.fields {
-                if case .complex(let ref) = f.type { try visit(ref) }
+                if case .complex(let ref) = f.type { try visit(ref, depth: depth + 1) }
             }
             visiting.remove(name)
         }
-        try visit(schema.rootName)
+        try visit(schema.rootName, depth: 0)
         layouts = order.map { name in
             let def = schema.definitions[name]!
             return Layout(name: name, fields: def.fields.map { f in
@@ -77,7 +81,35 @@ public final class CDRPlan: Sendable {
                 return Field(name: f.name, base: base, array: f.array)
             })
         }
+        // Fixed arrays multiply: every fixed-size value of a message becomes a column or a
+        // loop iteration, so their total is bounded before anything is allocated for them.
+        var leaves = [Int?](repeating: nil, count: layouts.count)
+        func count(_ i: Int) -> Int {   // depth ≤ maxDepth, checked above
+            if let known = leaves[i] { return known }
+            var total = 0
+            for f in layouts[i].fields {
+                var n = 1
+                if case .structure(let s) = f.base { n = max(1, count(s)) }
+                if case .fixed(let k) = f.array {
+                    let (p, o) = n.multipliedReportingOverflow(by: max(0, k))
+                    n = o ? Int.max : p
+                }
+                let (sum, o) = total.addingReportingOverflow(n)
+                total = o ? Int.max : sum
+            }
+            leaves[i] = total
+            return total
+        }
+        for i in layouts.indices where count(i) > Self.maxFixedValues {
+            throw ROS2SchemaError(schema: schemaName, line: 0,
+                                  detail: "\(layouts[i].name) holds more than \(Self.maxFixedValues) fixed-size values (fixed arrays too large)")
+        }
     }
+
+    /// The deepest nesting of message types a schema may have (ROS messages use under 10).
+    public static let maxDepth = 100
+    /// The most fixed-size values (fixed-array elements included) one message type may hold.
+    public static let maxFixedValues = 1 << 16
 
     /// Parses and compiles a `ros2msg` schema in one step.
     /// - Throws: `ROS2SchemaError`.

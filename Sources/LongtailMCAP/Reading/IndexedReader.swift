@@ -231,11 +231,13 @@ public final class MCAPIndexedReader {
                                         chunkOffset: inner.map { _ in UInt64(pos) }, file: source.path)
                     }
                     let op = b[pos]
-                    let len = Int(UInt64(littleEndian: b.loadUnaligned(fromByteOffset: pos + 1, as: UInt64.self)))
-                    guard len >= 0, len <= b.count - pos - 9 else {
-                        throw MCAPError(.lengthExceedsFile(length: UInt64(len), remaining: UInt64(b.count - pos - 9)),
+                    // Compared as UInt64 first: a length of 2^63 or more does not fit an Int.
+                    let rawLength = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: pos + 1, as: UInt64.self))
+                    guard rawLength <= UInt64(b.count - pos - 9) else {
+                        throw MCAPError(.lengthExceedsFile(length: rawLength, remaining: UInt64(b.count - pos - 9)),
                                         offset: item.offset, chunkOffset: inner.map { _ in UInt64(pos) }, file: source.path)
                     }
+                    let len = Int(rawLength)
                     let bodyRange = (pos + 9)..<(pos + 9 + len)
                     let recBody = UnsafeRawBufferPointer(rebasing: b[bodyRange])
                     let at = inner.map { _ in UInt64(pos) }

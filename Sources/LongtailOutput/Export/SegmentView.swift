@@ -26,16 +26,19 @@ public enum SegmentView {
             }
         }
         // The pretraining shard holding the source, from the manifest.
-        guard let data = FileManager.default.contents(atPath: dir + "/pretrain/manifest.json"),
-              let manifest = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let shards = manifest["shards"] as? [[String: Any]] else { return [] }
+        let manifestPath = dir + "/pretrain/manifest.json"
+        guard let data = FileManager.default.contents(atPath: manifestPath) else { return [] }
+        guard let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw DamagedFile(path: manifestPath, detail: "not a JSON object (damaged or truncated)")
+        }
+        guard let shards = manifest["shards"] as? [[String: Any]] else { return [] }
         for shard in shards {
             for src in (shard["sources"] as? [[String: Any]]) ?? [] where src["source"] as? String == s.source {
                 guard let file = shard["file"] as? String, let t0 = (src["t0_ns"] as? NSNumber)?.int64Value,
                       let period = (src["period_ns"] as? NSNumber)?.int64Value, let rows = src["rows"] as? Int,
                       let group = src["group"] as? String else { continue }
-                let lo = max(0, Int((s.startNs - t0) / period)), hi = min(rows, Int((s.endNs - t0 + period - 1) / period))
-                guard lo < hi else { return [] }
+                guard let r = pretrainRows(startNs: s.startNs, endNs: s.endNs, t0: t0, period: period, rows: rows) else { return [] }
+                let (lo, hi) = (r.lowerBound, r.upperBound)
                 let f = try HDF5File(path: dir + "/pretrain/" + file)
                 let channels = (src["channels"] as? [[String: Any]]) ?? []
                 return try keySignals.compactMap { name throws -> Signal? in
@@ -63,9 +66,10 @@ public enum SegmentView {
             let a = c * values.count / cells, b = max(a + 1, (c + 1) * values.count / cells)
             let slice = values[a..<b].filter { $0.isFinite }
             guard !slice.isEmpty else { out.append(" "); continue }
-            let mean = slice.reduce(0, +) / Float(slice.count)
-            let level = hi > lo ? Int(((mean - lo) / (hi - lo) * 7).rounded()) : 3
-            out.append(blocks[max(0, min(7, level))])
+            // In Double: sums and spans of extreme Float values stay finite.
+            let mean = slice.reduce(0.0) { $0 + Double($1) } / Double(slice.count)
+            let x = hi > lo ? ((mean - Double(lo)) / (Double(hi) - Double(lo)) * 7).rounded() : 3
+            out.append(blocks[x.isFinite ? Int(max(0, min(7, x))) : 3])
         }
         return out
     }
@@ -93,4 +97,11 @@ public enum SegmentView {
         let context = Knowledge.context(features: names, values: values, domain: domain)
         return (Knowledge.caption(events: events(s), context: context), context)
     }
+}
+
+/// An output file Longtail wrote that no longer reads as it should.
+public struct DamagedFile: Error, CustomStringConvertible {
+    public let path: String
+    public let detail: String
+    public var description: String { "\(path): \(detail)" }
 }

@@ -43,8 +43,9 @@ final class PretrainWriter {
         guard var p = scan.pretrain, p.rows > 0 else { return }
         if options.exclusive {
             for (k, seg) in scan.segments.enumerated() where chosen[k] {
-                let lo = max(0, Int((seg.startNs - p.t0Ns) / p.periodNs)), hi = min(p.rows, Int((seg.endNs - p.t0Ns + p.periodNs - 1) / p.periodNs))
-                if lo < hi { for c in p.values.indices { for i in lo..<hi { p.values[c][i] = .nan } } }
+                if let r = pretrainRows(startNs: seg.startNs, endNs: seg.endNs, t0: p.t0Ns, period: p.periodNs, rows: p.rows) {
+                    for c in p.values.indices { for i in r { p.values[c][i] = .nan } }
+                }
             }
         }
         let bytes = p.rows * p.channels.count * 2
@@ -114,4 +115,17 @@ final class PretrainWriter {
         written.bytes += FileStatus(dir + "/manifest.json").size
         return written
     }
+}
+
+/// The rows of a series (first row at `t0`, one every `period` ns, `rows` in all) that
+/// cover `[startNs, endNs)`; nil when none does or the numbers make no sense (a zero
+/// period, times that overflow: a damaged manifest or catalog must not trap).
+func pretrainRows(startNs: Int64, endNs: Int64, t0: Int64, period: Int64, rows: Int) -> Range<Int>? {
+    guard period > 0, rows > 0 else { return nil }
+    let (a, o1) = startNs.subtractingReportingOverflow(t0), (b, o2) = endNs.subtractingReportingOverflow(t0)
+    guard !o1, !o2 else { return nil }
+    let lo = max(0, a / period)
+    let (up, o3) = b.addingReportingOverflow(period - 1)
+    let hi = min(Int64(rows), o3 ? Int64.max / period : up / period)
+    return lo < hi ? Int(lo)..<Int(hi) : nil
 }

@@ -63,10 +63,22 @@ final class Resampler {
         (0..<signalNames.count).map { s in (signalNames[s], queues[Int(route[s].queue)].outOfOrder(Int(route[s].column))) }
     }
 
+    /// Each signal's samples dropped for a time implausibly far ahead of its stream, by name.
+    var farAhead: [(signal: String, count: Int)] {
+        (0..<signalNames.count).map { s in (signalNames[s], queues[Int(route[s].queue)].farAhead(Int(route[s].column))) }
+    }
+
+    /// The most ticks one source may span (4.6 days at 50 Hz, 5.5 h at 1 kHz): a clock that would run
+    /// longer has a corrupt time at one end, and stops here rather than allocate without bound.
+    static let maxTicks = 20_000_000
+    /// Whether `maxTicks` stopped the clock before the last sample.
+    private(set) var spanCut = false
+
     func add(_ signal: Int, _ t: Int64, _ v: Double) {
         let r = route[signal]
         queues[Int(r.queue)].add(Int(r.column), t, v)
-        if t > latestStorage.pointee { latestStorage.pointee = t }
+        // Only accepted samples move the clock (a dropped far-ahead stamp must not).
+        if t > latestStorage.pointee, queues[Int(r.queue)].lastTime == t { latestStorage.pointee = t }
     }
 
     /// Signal `signal`'s queue and column there, and whether that queue unwraps angles
@@ -80,8 +92,9 @@ final class Resampler {
     /// (`SignalQueue.startRow`): the caller writes those columns' values into it.
     @inline(__always)
     func row(_ queue: Int, _ t: Int64, columns mask: UInt64) -> UnsafeMutablePointer<Float>? {
-        if t > latestStorage.pointee { latestStorage.pointee = t }
-        return queues[queue].startRow(t, columns: mask)
+        let row = queues[queue].startRow(t, columns: mask)
+        if row != nil, t > latestStorage.pointee { latestStorage.pointee = t }
+        return row
     }
 
     /// Ticks per block handed to `drain`'s body.
@@ -103,7 +116,12 @@ final class Resampler {
         guard limit >= nextTick else { return }
         let start = t0!, step = stepNs, q = queues, b = Self.blockTicks
         var count = ticks
-        let remaining = Int((limit - start) / step) + 1 - count
+        let span = (limit &- start) / step
+        var remaining = (span < 0 ? 0 : Int(span)) + 1 - count
+        if remaining > Self.maxTicks - count {
+            remaining = max(0, Self.maxTicks - count)
+            spanCut = true
+        }
         var done = 0
         while done < remaining {
             let n = min(b, remaining - done)

@@ -70,6 +70,12 @@ final class ScanEngine {
         for (name, late) in resampler.outOfOrder where late > 0 {
             scan.warnings.append("\(name): \(late) samples arrived out of time order and were dropped")
         }
+        for (name, far) in resampler.farAhead where far > 0 {
+            scan.warnings.append("\(name): \(far) samples stamped over an hour past the rest of the stream (corrupted stamps?) were dropped")
+        }
+        if resampler.spanCut {
+            scan.warnings.append("the source's times span more than \(Resampler.maxTicks) ticks of the scan clock (a corrupted time at one end?): the scan stopped there")
+        }
         state.pointee = s
     }
 }

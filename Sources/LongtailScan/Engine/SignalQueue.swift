@@ -46,7 +46,13 @@ struct SignalQueue {
     private var rowMask: UInt64 = 0
     /// Per column: unwrap or not, the previous raw value and the turns added (for `unwrap`),
     /// and the late samples dropped; in one allocation, freed by `release()`.
-    private let columnState: UnsafeMutablePointer<(unwrap: Bool, lastRaw: Double, turns: Double, late: Int)>
+    private let columnState: UnsafeMutablePointer<(unwrap: Bool, lastRaw: Double, turns: Double, late: Int, far: Int)>
+    /// Samples more than `maxJumpNs` past the queue's last one, in a row, agreeing with each
+    /// other: the stream resumed there (accepted from the third), or a corrupted stamp (dropped).
+    private var farRun: (t: Int64, n: Int)?
+    /// A jump in a stream's time this large is a corrupted stamp unless the next samples
+    /// confirm it: one flipped bit in a stamp must not stretch a source over days.
+    static let maxJumpNs: Int64 = 3_600_000_000_000
 
     init(_ specs: [SignalSpec], signals: [Int]) {
         precondition(!specs.isEmpty && specs.count <= 64, "1–64 signals per queue")
@@ -57,7 +63,7 @@ struct SignalQueue {
         maxGapNs = Int64(((specs[0].maxGapS ?? (specs[0].isState ? 2.5 : 0.2)) * 1e9).rounded())
         anyUnwrap = specs.contains { $0.unwrap ?? false }
         columnState = .allocate(capacity: width)
-        for (c, spec) in specs.enumerated() { (columnState + c).initialize(to: (spec.unwrap ?? false, .nan, 0, 0)) }
+        for (c, spec) in specs.enumerated() { (columnState + c).initialize(to: (spec.unwrap ?? false, .nan, 0, 0, 0)) }
         times = .allocate(capacity: capacity)
         values = .allocate(capacity: capacity * width)
     }
@@ -67,6 +73,9 @@ struct SignalQueue {
 
     /// Late samples dropped from column `c`.
     func outOfOrder(_ c: Int) -> Int { columnState[c].late }
+
+    /// Samples dropped from column `c` because their time jumped implausibly far ahead.
+    func farAhead(_ c: Int) -> Int { columnState[c].far }
 
     /// The first sample's time, before any has been consumed.
     var firstTime: Int64? { count > 0 ? times[0] : nil }
@@ -111,6 +120,14 @@ struct SignalQueue {
                 for c in 0..<width where mask & (1 << UInt64(c)) != 0 { columnState[c].late += 1 }
                 return nil
             }
+            if t &- last > Self.maxJumpNs {
+                if let f = farRun, t >= f.t, t &- f.t <= Self.maxJumpNs { farRun = (t, f.n + 1) } else { farRun = (t, 1) }
+                if farRun!.n < 3 {
+                    for c in 0..<width where mask & (1 << UInt64(c)) != 0 { columnState[c].far += 1 }
+                    return nil
+                }
+            }
+            farRun = nil
             if t - last > maxGapNs { gapTimes.append((last, t)) }
         }
         lastTime = t

@@ -21,6 +21,8 @@ extension MCAPScanner {
         func deliver(_ data: UnsafeRawBufferPointer, logTime: UInt64, _ engine: ScanEngine,
                      _ counters: UnsafeMutablePointer<UInt64>) throws(CDRError) {
             counters[1] &+= UInt64(data.count)
+            // A log time of 2^63 ns or more (year 2262+) is legal in the format but no time: dropped.
+            guard logTime <= UInt64(Int64.max) else { return }
             let t: Int64
             if let fast, case let outcome = fast._withUnsafeGuaranteedRef({ $0.feed(data, logTime: logTime, into: engine) }),
                !outcome.isGeneral {
@@ -34,6 +36,15 @@ extension MCAPScanner {
             }
             if t > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
         }
+    }
+
+    /// A message's sample time: its `header.stamp` (seconds and nanoseconds, as decoded)
+    /// when that is a time at all, else its log time. A stamp that is not finite, negative,
+    /// or past 2106 (a corrupted or unset field) must not become a conversion trap.
+    @inline(__always)
+    static func sampleTime(sec: Double, nanosec: Double, logTime: Int64) -> Int64 {
+        guard sec >= 0, sec < 4_354_000_000, nanosec >= 0, nanosec < 4_294_967_296 else { return logTime }
+        return Int64(sec) * 1_000_000_000 + Int64(nanosec)
     }
 
     /// What the fast path made of one message.
@@ -106,7 +117,7 @@ extension MCAPScanner {
         func feedGeneral(_ data: UnsafeRawBufferPointer, logTime: UInt64, into engine: ScanEngine) throws(CDRError) -> Int64 {
             try extractor.extract(data, timestamp: Int64(logTime), into: block, ragged: ragged)
             var t = Int64(logTime)
-            if let (s, n) = stamp { t = Int64(block.column(s)[0]) * 1_000_000_000 + Int64(block.column(n)[0]) }
+            if let (s, n) = stamp { t = MCAPScanner.sampleTime(sec: block.column(s)[0], nanosec: block.column(n)[0], logTime: t) }
             let storage = block.storage, stride = block.capacity
             for (signal, col) in direct { engine.add(signal: Int(signal), t, storage[Int(col) * stride]) }
             for (signal, cols, combiner) in combined {
@@ -175,7 +186,7 @@ extension MCAPScanner {
                 return .failed(error)
             }
             var t = Int64(logTime)
-            if let (s, n) = stamp { t = Int64(values[s]) * 1_000_000_000 + Int64(values[n]) }
+            if let (s, n) = stamp { t = MCAPScanner.sampleTime(sec: values[s], nanosec: values[n], logTime: t) }
             let resampler = engine.resampler
             var from = 0
             for k in 0..<heads.count {

@@ -118,10 +118,19 @@ struct HDF5Scanner {
             let combiner = spec.combiner()
             var s = Samples(signal: i, times: [], values: [])
             s.times.reserveCapacity(rows); s.values.reserveCapacity(rows)
+            var unusable = 0
             for r in 0..<rows {
+                // A time that is not a number or lies beyond ±292 years of the epoch is no
+                // time: the row is dropped (and counted), never converted into a trap.
+                let ns = (times[r] * scale).rounded()
+                guard ns.isFinite, abs(ns) < 9.2e18, case let (t, overflow) = offset.addingReportingOverflow(Int64(ns)), !overflow else {
+                    unusable += 1
+                    continue
+                }
                 s.values.append(combiner.value { values[r * width + cols[$0]] })
-                s.times.append(offset + Int64((times[r] * scale).rounded()))
+                s.times.append(t)
             }
+            if unusable > 0 { scan.warnings.append("signal \(spec.name): \(unusable) of \(rows) rows have no usable time (NaN, infinite or out of range) and were dropped") }
             scan.series.append(s)
         }
         return scan

@@ -77,7 +77,9 @@ public enum NativeSignals {
         let pad: Int64 = 2_000_000_000
         var ranges: [(Int64, Int64)] = []
         for iv in intervals.sorted(by: { $0.start < $1.start }) {
-            let lo = max(0, iv.start - pad), hi = iv.end + pad
+            // Saturating: a damaged catalog's Int64.min or .max must not overflow.
+            let lo = max(0, iv.start.subtractingReportingOverflow(pad).overflow ? 0 : iv.start - pad)
+            let hi = iv.end.addingReportingOverflow(pad).overflow ? Int64.max : iv.end + pad
             if let last = ranges.last, lo <= last.1 { ranges[ranges.count - 1].1 = max(last.1, hi) } else { ranges.append((lo, hi)) }
         }
         return ranges
@@ -86,9 +88,10 @@ public enum NativeSignals {
     /// One mapped message's samples (`f` decodes it).
     private static func samples(_ f: Feed, _ data: UnsafeRawBufferPointer, logTime: UInt64,
                                 _ sample: (Int, String, Int64, Double) -> Void) throws(CDRError) {
+        guard logTime <= UInt64(Int64.max) else { return }
         try f.mapping.extractor.extract(data, timestamp: Int64(logTime), into: f.block, ragged: f.ragged)
         var t = Int64(logTime)
-        if let (s, n) = f.mapping.stamp { t = Int64(f.block.column(s)[0]) * 1_000_000_000 + Int64(f.block.column(n)[0]) }
+        if let (s, n) = f.mapping.stamp { t = MCAPScanner.sampleTime(sec: f.block.column(s)[0], nanosec: f.block.column(n)[0], logTime: t) }
         for s in f.mapping.signals {
             let v = s.combiner.value { f.block.column(s.columns[$0])[0] }
             sample(s.index, s.from, t, v)

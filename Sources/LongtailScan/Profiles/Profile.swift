@@ -1,6 +1,5 @@
 import Foundation
 import LongtailCore
-import TOMLKit
 
 /// How to turn one kind of log into canonical signals: which topic field or dataset column
 /// feeds each signal, with units, axes and enumerations, plus the scan clock, the segment

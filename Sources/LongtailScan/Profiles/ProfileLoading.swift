@@ -1,7 +1,6 @@
 import Foundation
 import LongtailCore
 import LongtailHDF5
-import TOMLKit
 
 /// A profile that cannot be used, with where and why.
 public struct ProfileError: Error, Sendable, CustomStringConvertible {
@@ -39,19 +38,17 @@ extension Profile {
     /// Parses and checks a profile's TOML text; `source` names it in errors.
     public static func parse(_ text: String, source: String) throws(ProfileError) -> Profile {
         func fail(_ m: String) -> ProfileError { ProfileError(source: source, message: m) }
-        // TOMLKit parses (with line and column on syntax errors); the table then goes through
-        // JSON so that integers are accepted where numbers are expected (rate_hz = 100).
-        let json: String
-        do {
-            json = try TOMLTable(string: text).convert(to: .json)
-        } catch let e as TOMLParseError {
-            throw fail("TOML syntax error at line \(e.source.begin.line), column \(e.source.begin.column): \(e.description)")
+        // `TOMLReader` parses (with line and column on syntax errors); the table then goes
+        // through JSON so that integers are accepted where numbers are expected (rate_hz = 100).
+        let table: [String: Any]
+        do throws(TOMLReader.SyntaxError) {
+            table = try TOMLReader.parse(text)
         } catch {
-            throw fail("\(error)")
+            throw fail("TOML syntax error at line \(error.line), column \(error.column): \(error.message)")
         }
         let file: File
         do {
-            let data = Data(json.utf8)
+            let data = try JSONSerialization.data(withJSONObject: table)
             try checkKeys(data)
             file = try JSONDecoder().decode(File.self, from: data)
         } catch let e as ProfileError {
@@ -116,9 +113,19 @@ extension Profile {
 
     func validate(_ source: String) throws(ProfileError) {
         func fail(_ m: String) -> ProfileError { ProfileError(source: source, message: m) }
-        guard rateHz > 0, rateHz <= 100_000 else { throw fail("rate_hz must be in (0, 100000], not \(rateHz)") }
-        guard windowSeconds > 0, hopSeconds > 0 else { throw fail("segments.window_s and hop_s must be positive") }
-        guard clipPadSeconds >= 0 else { throw fail("segments.clip_pad_s must not be negative") }
+        // Every number is checked against a range it can physically have: a value such as
+        // 1e300 or 1e-300 would otherwise overflow a conversion or size an allocation.
+        guard rateHz >= 0.1, rateHz <= 100_000 else { throw fail("rate_hz must be in [0.1, 100000], not \(rateHz)") }
+        guard windowSeconds > 0, windowSeconds <= 3600, hopSeconds > 0, hopSeconds <= 3600 else {
+            throw fail("segments.window_s and hop_s must be in (0, 3600] seconds, not \(windowSeconds) and \(hopSeconds)")
+        }
+        guard windowSeconds * rateHz <= 10_000_000 else {
+            throw fail("segments.window_s × rate_hz = \(windowSeconds * rateHz) ticks a segment; at most 10 000 000")
+        }
+        guard clipPadSeconds >= 0, clipPadSeconds <= 3600 else { throw fail("segments.clip_pad_s must be in [0, 3600], not \(clipPadSeconds)") }
+        for (key, value) in thresholds.values.sorted(by: { $0.key < $1.key }) where !value.isFinite || abs(value) > 1e9 {
+            throw fail("threshold \(key) = \(value) is not a finite number of reasonable size")
+        }
         var seen: Set<String> = []
         for s in signals {
             guard canonicalNames.contains(s.name) else {
@@ -136,6 +143,17 @@ extension Profile {
             if inputs > 1 && s.weights == nil && s.transform == nil {
                 throw fail("signal '\(s.name)': several inputs need weights or a transform")
             }
+            func bounded(_ name: String, _ v: Double?, _ range: ClosedRange<Double>) throws(ProfileError) {
+                guard let v else { return }
+                guard v.isFinite, range.contains(v) else { throw fail("signal '\(s.name)': \(name) = \(v) must be in \(range.lowerBound)…\(range.upperBound)") }
+            }
+            try bounded("scale", s.scale, -1e12...1e12)
+            try bounded("offset", s.offset, -1e12...1e12)
+            try bounded("max_gap_s", s.maxGapS, 0...86_400)
+            try bounded("rate_hz", s.rateHz, 0.001...1_000_000)
+            try bounded("timestamp_scale", s.timestampScale, 1e-3...1e12)
+            for w in s.weights ?? [] { try bounded("weights", w, -1e12...1e12) }
+            for (k, v) in s.map ?? [:] { try bounded("map.\(k)", v, -1e12...1e12) }
             if let k = s.kind, k != "continuous" && k != "state" { throw fail("signal '\(s.name)': kind must be continuous or state, not '\(k)'") }
         }
         if let a = actors {
