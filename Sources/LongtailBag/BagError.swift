@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// A ROS 1 bag that cannot be read, with the file, the byte offset and what was wrong.
 public struct BagError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Error, Sendable, Equatable {
@@ -38,7 +41,7 @@ public struct BagError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedCompression(let c): what = "chunk compression '\(c)' is not supported (none, bz2, lz4)"
         case .decompression(let c, let detail): what = "\(c) decompression failed: \(detail)"
         case .unknownConnection(let id): what = "message on connection \(id), which the bag never defines"
-        case .io(let op, let e): what = "\(op) failed (errno \(e))"
+        case .io(let op, let e): what = "\(op) failed: \(String(cString: strerror(e))) (errno \(e))"
         }
         return "\(file): \(at): \(what)"
     }

@@ -140,7 +140,7 @@ public final class Catalog {
             throw CatalogError(path: file, .database("writing the catalog failed: \(error)"))
         }
         guard rename(temporary, file) == 0 else {
-            throw CatalogError(path: file, .database("could not rename \(temporary) into place (errno \(errno))"))
+            throw CatalogError(path: file, .database("could not rename \(temporary) into place (\(String(cString: strerror(errno))), errno \(errno))"))
         }
     }
 

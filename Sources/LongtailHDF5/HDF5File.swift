@@ -16,7 +16,7 @@ public final class HDF5File: @unchecked Sendable {
         HDF5Library.ensureReady()
         self.path = path
         guard access(path, R_OK) == 0 else {
-            throw HDF5Error(file: path, .cannotOpen("no readable file at this path (errno \(errno))"))
+            throw HDF5Error(file: path, .cannotOpen("no readable file at this path: \(String(cString: strerror(errno))) (errno \(errno))"))
         }
         let isHDF5 = H5Fis_hdf5(path)
         if isHDF5 == 0 { _ = H5Eclear2(lt_h5e_default()); throw HDF5Error(file: path, .notHDF5) }

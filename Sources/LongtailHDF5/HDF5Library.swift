@@ -1,4 +1,7 @@
 import CHDF5
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Facts about the linked libhdf5, and its one-time set-up.
 public enum HDF5Library {
@@ -19,16 +22,36 @@ public enum HDF5Library {
     /// The native float type id, through the shim (the `H5T_NATIVE_FLOAT` macro does not import).
     static var nativeFloat: hid_t { lt_h5t_native_float() }
 
-    /// Opens the library once: silences HDF5's automatic error printing (the library never
-    /// prints; errors come back as `HDF5Error`) and registers the zstd filter.
+    /// Opens the library once: no shutdown at exit, HDF5's automatic error printing silenced
+    /// (the library never prints; errors come back as `HDF5Error`), the zstd filter registered.
     static let ready: Bool = {
+        // No library shutdown at process exit: every file is closed explicitly, and after a
+        // failed write (a full disk) libhdf5's exit-time cleanup of the half-closed file
+        // crashed the process (it also printed "infinite loop closing library" at times).
+        _ = H5dont_atexit()
         _ = H5open()
         _ = H5Eset_auto2(lt_h5e_default(), nil, nil)
         ZstdFilter.register()
         return true
     }()
 
-    static func ensureReady() { _ = ready }
+    /// Readies the library and silences its automatic error printing on the calling thread:
+    /// in a thread-safe libhdf5 that setting is per thread, so a worker thread would
+    /// otherwise print whole error stacks to stderr (tens of thousands of lines on a full disk).
+    static func ensureReady() {
+        _ = ready
+        if pthread_getspecific(silencedKey) == nil {
+            _ = H5Eset_auto2(lt_h5e_default(), nil, nil)
+            _ = pthread_setspecific(silencedKey, UnsafeRawPointer(bitPattern: 1))
+        }
+    }
+
+    /// Per-thread flag: this thread's automatic error printing is off.
+    nonisolated(unsafe) private static let silencedKey: pthread_key_t = {
+        var key = pthread_key_t()
+        _ = pthread_key_create(&key, nil)
+        return key
+    }()
 
     /// HDF5's error stack as one line (innermost cause last), then cleared.
     static func errorStack() -> String {

@@ -49,7 +49,7 @@ public final class HDF5Writer {
         // Closing the file closes every dataset still open, so `close()` really finishes it.
         _ = H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG)
         id = H5Fcreate(temporaryPath, lt_h5f_acc_trunc(), lt_h5p_default(), fapl)
-        guard id >= 0 else { throw HDF5Error(file: path, .writeFailed(HDF5Library.errorStack())) }
+        guard id >= 0 else { throw HDF5Error(file: path, .writeFailed(Self.diskHint(path) + HDF5Library.errorStack())) }
     }
 
     deinit {
@@ -57,7 +57,17 @@ public final class HDF5Writer {
     }
 
     private func fail(_ object: String?) -> HDF5Error {
-        HDF5Error(file: path, object: object, .writeFailed(HDF5Library.errorStack()))
+        HDF5Error(file: path, object: object, .writeFailed(Self.diskHint(path) + HDF5Library.errorStack()))
+    }
+
+    /// "no space left on the device (12 KiB free); " when the file system holding `path` is
+    /// (nearly) full: libhdf5's own messages do not say so.
+    static func diskHint(_ path: String) -> String {
+        let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        var st = statvfs()
+        guard statvfs(dir.isEmpty ? "/" : dir, &st) == 0 else { return "" }
+        let free = UInt64(st.f_bavail) * UInt64(st.f_frsize)
+        return free < 1 << 20 ? "no space left on the device (\(free >> 10) KiB free); " : ""
     }
 
     /// A link-creation property list that creates missing intermediate groups.
@@ -166,9 +176,9 @@ public final class HDF5Writer {
         guard id >= 0 else { return }
         let rc = H5Fclose(id)
         id = -1
-        guard rc >= 0 else { throw fail(nil) }
+        guard rc >= 0 else { unlink(temporaryPath); throw fail(nil) }
         guard rename(temporaryPath, path) == 0 else {
-            throw HDF5Error(file: path, .writeFailed("rename into place failed (errno \(errno))"))
+            throw HDF5Error(file: path, .writeFailed("rename into place failed: \(String(cString: strerror(errno))) (errno \(errno))"))
         }
     }
 }
@@ -192,7 +202,7 @@ public final class HDF5AppendableDataset<T: HDF5Writable> {
         self.rowShape = rowShape
         rowWidth = rowShape.reduce(1, *)
         extendible = fixedRows == nil
-        func fail() -> HDF5Error { HDF5Error(file: writer.path, object: path, .writeFailed(HDF5Library.errorStack())) }
+        func fail() -> HDF5Error { HDF5Error(file: writer.path, object: path, .writeFailed(HDF5Writer.diskHint(writer.path) + HDF5Library.errorStack())) }
         var dims = [hsize_t(fixedRows ?? 0)] + rowShape.map { hsize_t($0) }
         var maxDims = [extendible ? hsize_t.max : hsize_t(fixedRows!)] + rowShape.map { hsize_t($0) }
         let sid = H5Screate_simple(Int32(dims.count), &dims, &maxDims)
@@ -234,7 +244,7 @@ public final class HDF5AppendableDataset<T: HDF5Writable> {
         }
         let n = values.count / rowWidth
         if n == 0 { return }
-        func fail() -> HDF5Error { HDF5Error(file: writer.path, object: path, .writeFailed(HDF5Library.errorStack())) }
+        func fail() -> HDF5Error { HDF5Error(file: writer.path, object: path, .writeFailed(HDF5Writer.diskHint(writer.path) + HDF5Library.errorStack())) }
         if extendible {
             var newDims = [hsize_t(rows + n)] + rowShape.map { hsize_t($0) }
             guard H5Dset_extent(id, &newDims) >= 0 else { throw fail() }

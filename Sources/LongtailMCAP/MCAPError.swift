@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Everything that can go wrong while reading or writing MCAP, with where it happened.
 ///
 /// `offset` is the byte offset in the file of the record (or structure) at fault. For a
@@ -93,7 +96,7 @@ extension MCAPError.Reason: CustomStringConvertible {
         case .unknownChannel(let id):
             return "message refers to unknown channel id \(id)"
         case .io(let operation, let errno):
-            return "\(operation) failed: errno \(errno)"
+            return "\(operation) failed: \(String(cString: strerror(errno))) (errno \(errno))"
         case .writerState(let detail):
             return "writer misuse: \(detail)"
         case .cancelled:

@@ -23,8 +23,29 @@ public enum ResultWriter {
         public var pretrainRatio: Double { inputBytes == 0 ? 0 : Double(pretrainBytes) / Double(inputBytes) }
     }
 
-    /// Writes every output of `r` into `dir` (each file atomically).
+    /// Writes every output of `r` into `dir`: first whole into a staging directory, then
+    /// moved into place entry by entry (`OutputDirectory.commit`). A failure (a full disk)
+    /// removes the staging directory and leaves what `dir` held before.
     public static func write(_ r: ScanResult, to dir: String, options o: TierOptions) throws -> Summary {
+        // A rewrite in which every file failed would replace a result with nothing.
+        if r.sources.isEmpty, !r.failures.isEmpty, !OutputDirectory.existingResults(dir).isEmpty {
+            throw NothingToReplace(dir: dir, failed: r.failures.count)
+        }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let staging = try OutputDirectory.makeStaging(dir)
+        let summary: Summary
+        do {
+            summary = try writeAll(r, to: staging, options: o)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+        try OutputDirectory.commit(staging: staging, into: dir)
+        return summary
+    }
+
+    /// Writes every output of `r` into `dir` (each file atomically).
+    static func writeAll(_ r: ScanResult, to dir: String, options o: TierOptions) throws -> Summary {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let chosen = TierSelection.select(r, o)
         var summary = Summary()
@@ -52,5 +73,14 @@ public enum ResultWriter {
             summary.pretrainShards = p.shards.count
         }
         return summary
+    }
+}
+
+/// A run in which every file failed, over a directory that holds results: they are kept.
+public struct NothingToReplace: Error, CustomStringConvertible {
+    public var dir: String
+    public var failed: Int
+    public var description: String {
+        "no file could be scanned (\(failed) failed); the previous result in \(dir) is kept"
     }
 }

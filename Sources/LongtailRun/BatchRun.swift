@@ -83,10 +83,16 @@ public enum BatchRun {
         let known = (try? work?.profiles()) ?? [:]
         let pool = WorkerPool(files: files.map(\.path), sizes: sizes, options: po, work: work, profiles: known)
         pool.run(threads: max(1, min(o.threads, files.count)))
+        if let failure = pool.storageFailure { throw BatchError(message: failure) }
         let slots = pool.slots
         var result = Assembly.assemble(slots.compactMap { $0 }, options: o, profiles: known.merging(pool.profilesUsed) { a, _ in a },
                                        store: work.map { w in ResultFileStore(paths: Dictionary(files.map { ($0.path, w.resultPath(for: $0.path)) },
                                                                                                 uniquingKeysWith: { a, _ in a })) })
+        // A directory argument without a single log is said, not an empty success.
+        for p in o.paths where InputFiles.isDirectory(p) && !files.contains(where: { $0.path.hasPrefix(p) }) {
+            result.failures.append(ScanFailure(file: InputFile(path: p, size: 0, hash: ""),
+                                               reason: "\(p): no logs (.mcap, .bag, .h5, .hdf5 files) under this directory"))
+        }
         result.pending = zip(files, slots).filter { $0.1 == nil }.map { InputFile(path: $0.0.path, size: FileStatus($0.0.path).size, hash: "") }
         if let work {
             let shard = o.shard ?? ShardSpec(index: 0, count: 1)
@@ -102,6 +108,11 @@ public enum BatchRun {
 
 /// The files a run takes.
 enum InputFiles {
+    static func isDirectory(_ p: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: p, isDirectory: &isDir) && isDir.boolValue
+    }
+
     /// Files under `paths` (directories are searched recursively for .mcap, .bag, .h5 and
     /// .hdf5 files) with their shard keys (the path below the directory argument, or the file
     /// name), sorted by path within each directory.
@@ -114,12 +125,19 @@ enum InputFiles {
                 let items = (fm.enumerator(atPath: p)?.allObjects as? [String]) ?? []
                 for item in items.filter({ $0.hasSuffix(".mcap") || $0.hasSuffix(".bag") || $0.hasSuffix(".h5") || $0.hasSuffix(".hdf5") }).sorted() {
                     let f = (p as NSString).appendingPathComponent(item)
+                    // Inside a directory, only regular files are logs (a FIFO would block the batch).
+                    if RegularFile.problem(f) != nil {
+                        var st = stat()
+                        if stat(f, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { continue }   // a directory named like a log
+                    }
                     out.append((f, String(f.dropFirst(p.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))))
                 }
             } else {
                 out.append((p, (p as NSString).lastPathComponent))
             }
         }
-        return out
+        // The same file named twice (a directory and a file in it, or twice) is scanned once.
+        var seen: Set<String> = []
+        return out.filter { seen.insert(URL(fileURLWithPath: $0.0).standardizedFileURL.path).inserted }
     }
 }

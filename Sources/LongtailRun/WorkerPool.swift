@@ -49,8 +49,15 @@ final class WorkerPool: @unchecked Sendable {
         return p
     }
 
+    /// Set when a result could not be stored: the run cannot finish correctly.
+    private(set) var storageFailure: String?
+
     private func worker() {
         while let i = take() {
+            lock.lock()
+            let stop = storageFailure != nil
+            lock.unlock()
+            if stop { return }
             let path = files[i]
             var r: FileResult, profile: Profile?
             if o.resume, let work, let old = work.result(for: path, pretrain: false), old.path == path,
@@ -60,7 +67,13 @@ final class WorkerPool: @unchecked Sendable {
             } else {
                 (r, profile) = Self.scanOne(path, o)
                 if let work {
-                    do { try work.write(r) } catch { r.failure = "could not keep the result in \(work.path): \(error)" }
+                    do { try work.write(r) } catch {
+                        // Not the file's fault but the run's (a full disk): the batch stops.
+                        lock.lock()
+                        if storageFailure == nil { storageFailure = "could not keep a file's result in \(work.path): \(error)" }
+                        lock.unlock()
+                        r.failure = "could not keep the result in \(work.path): \(error)"
+                    }
                 }
             }
             o.progress?.finished(bytes: sizes[i], events: r.scans.reduce(0) { $0 + $1.events.count }, failed: r.failure != nil)
@@ -76,12 +89,18 @@ final class WorkerPool: @unchecked Sendable {
     static func scanOne(_ path: String, _ o: BatchOptions) -> (FileResult, Profile?) {
         let stat = FileStatus(path)
         var r = FileResult(path: path, size: stat.size, modifiedNs: stat.modifiedNs, hash: "", profile: o.profile?.name ?? "", scans: [])
-        if !o.dryRun && o.tiers != nil { r.hash = (try? ContentHash.of(file: path)) ?? "" }
+        // Before anything opens it: a FIFO would block here forever, a device never end.
+        if let problem = RegularFile.problem(path) {
+            r.failure = "\(path): \(problem)"
+            return (r, nil)
+        }
         do {
             let profile = try o.profile ?? Profile.load(ProfileChoice.auto(for: path))
             r.profile = profile.name
             if !o.dryRun, let out = o.out, o.tiers != nil { try WorkDir(out: out).write(profile: profile) }
             r.scans = try SourceScanner.scan(path, profile: profile, dryRun: o.dryRun, pretrainHz: o.pretrainHz(profile), pipelined: o.pipelined)
+            // Hashed once the scan has read it (a file that fails at its first bytes is not read whole).
+            if !o.dryRun && o.tiers != nil { r.hash = (try? ContentHash.of(file: path)) ?? "" }
             return (r, profile)
         } catch {
             r.failure = "\(error)"

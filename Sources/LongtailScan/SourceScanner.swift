@@ -11,8 +11,10 @@ public enum SourceScanner {
     /// A path that is not a readable file.
     public struct UnreadableFile: Error, CustomStringConvertible, Sendable {
         public var path: String
-        public init(path: String) { self.path = path }
-        public var description: String { "\(path): no such file, or not readable" }
+        /// Why, in words (`RegularFile.problem`).
+        public var reason: String
+        public init(path: String, reason: String = "no such file, or not readable") { self.path = path; self.reason = reason }
+        public var description: String { "\(path): \(reason)" }
     }
 
     /// Scans one file (MCAP, ROS 1 bag or HDF5, told apart by their first bytes).
@@ -22,7 +24,7 @@ public enum SourceScanner {
     /// - Throws: `UnreadableFile`, `MCAPError` or `HDF5Error` naming the file.
     public static func scan(_ path: String, profile: Profile, dryRun: Bool = false, pretrainHz: Double? = nil,
                             pipelined: Bool = false) throws -> [SourceScan] {
-        guard access(path, R_OK) == 0 else { throw UnreadableFile(path: path) }
+        if let problem = RegularFile.problem(path) { throw UnreadableFile(path: path, reason: problem) }
         if isBag(path) {
             return [try BagScanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)]
         }

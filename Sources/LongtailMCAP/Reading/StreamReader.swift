@@ -108,6 +108,12 @@ public final class MCAPStreamReader {
                 guard input.count >= 9 else { return nil }
                 let buf = input.readable
                 let opcode = buf[0]
+                // 0x00 is no opcode (the spec's are 0x01–0xFF): zeroed bytes, e.g. a file
+                // preallocated or sparse past its data, which would otherwise read on forever.
+                guard opcode != 0 else {
+                    throw MCAPError(.unexpectedRecord(opcode: 0, context: "where a record must start (opcode 0x00 is not a record: zeroed bytes?)"),
+                                    offset: inputOffset)
+                }
                 let length = UInt64(littleEndian: buf.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
                 try checkLength(length)
                 let total = 9 + Int(length)
@@ -198,6 +204,10 @@ public final class MCAPStreamReader {
             throw MCAPError(.truncated(needed: 9, available: UInt64(bytes.count - pos)), offset: chunkAt, chunkOffset: here)
         }
         let opcode = bytes[pos]
+        guard opcode != 0 else {
+            throw MCAPError(.unexpectedRecord(opcode: 0, context: "inside a chunk (opcode 0x00 is not a record: zeroed bytes?)"),
+                            offset: chunkAt, chunkOffset: UInt64(pos))
+        }
         let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: pos + 1, as: UInt64.self))
         let left = UInt64(bytes.count - pos - 9)
         guard length <= left else {

@@ -113,6 +113,7 @@ public enum InputKind: Equatable {
     /// - Throws: `Unreadable` naming what the file is (another log format, an archive,
     ///   an empty file), or that it cannot be opened.
     public static func of(_ path: String) throws(Unreadable) -> InputKind {
+        if let problem = RegularFile.problem(path) { throw Unreadable(path: path, what: problem) }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw Unreadable(path: path, what: "cannot be opened for reading") }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
