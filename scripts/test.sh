@@ -14,3 +14,8 @@ fi
 export LONGTAIL_PYTHON="$PWD/.venv/bin/python"
 swift build --build-tests
 swift test --skip-build "$@"
+# With no test filter: a short fuzzing smoke of every parser (issue 17), where the
+# toolchain has libFuzzer; `scripts/fuzz.sh SECONDS` runs longer campaigns.
+if [ $# -eq 0 ] && [ "${LONGTAIL_FUZZ_SMOKE:-1}" = 1 ]; then
+    scripts/fuzz.sh "${LONGTAIL_FUZZ_SECONDS:-10}"
+fi

@@ -93,7 +93,7 @@ extension BagReader {
         data.withUnsafeBytes { b in
             for k in 0..<Int(count) {
                 counts[b.loadUnaligned(fromByteOffset: 8 * k, as: UInt32.self).littleEndian, default: 0]
-                    += b.loadUnaligned(fromByteOffset: 8 * k + 4, as: UInt32.self).littleEndian
+                    &+= b.loadUnaligned(fromByteOffset: 8 * k + 4, as: UInt32.self).littleEndian   // a hostile file's counts may wrap
             }
         }
         return BagChunkInfo(position: try h.uint64("chunk_pos"), startNs: try h.time("start_time"), endNs: try h.time("end_time"), counts: counts)

@@ -79,8 +79,12 @@ public enum CatalogTime {
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         let days = era * 146097 + doe - 719468
-        let seconds = Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + second - offset)
-        return seconds * 1_000_000_000 + nanos
+        // Checked: a year far outside ±292 of 1970 does not fit nanoseconds in an Int64.
+        let (daySeconds, o1) = Int64(days).multipliedReportingOverflow(by: 86400)
+        let (seconds, o2) = daySeconds.addingReportingOverflow(Int64(hour * 3600 + minute * 60 + second - offset))
+        let (ns, o3) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, o4) = ns.addingReportingOverflow(nanos)
+        return o1 || o2 || o3 || o4 ? nil : total
     }
 
     /// An ISO 8601 UTC rendering with milliseconds.

@@ -87,17 +87,54 @@ public final class HDF5Dataset: @unchecked Sendable {
     /// Bytes the file stores for the dataset (compressed, as allocated).
     public let storedBytes: UInt64
 
+    /// The bytes of one chunk in the file's type (0: not chunked), what a filter must produce.
+    var fileChunkBytes: Int {
+        guard let chunkShape, !chunkShape.isEmpty else { return 0 }
+        let (n, o) = chunkShape.reduce((1, false)) { acc, d in
+            let (p, o) = acc.0.multipliedReportingOverflow(by: max(0, d)); return (p, acc.1 || o)
+        }
+        let (bytes, o2) = n.multipliedReportingOverflow(by: max(1, elementSize))
+        return o || o2 ? 0 : bytes
+    }
+
+    /// Refuses an unfiltered chunked dataset whose chunk index records a stored size other
+    /// than a chunk's: libhdf5 1.10 allocates the recorded size and copies a whole chunk
+    /// into it (a heap overflow that fuzzing found in `H5VM_memcpyvv`).
+    func checkChunkSizes() throws(HDF5Error) {
+        let expected = fileChunkBytes
+        guard expected > 0 else { return }
+        let space = H5Dget_space(id)
+        defer { _ = H5Sclose(space) }
+        var count: hsize_t = 0
+        guard H5Dget_num_chunks(id, space, &count) >= 0 else {
+            throw HDF5Error(file: file.path, object: path, .readFailed(HDF5Library.errorStack()))
+        }
+        var offset = [hsize_t](repeating: 0, count: max(1, shape.count))
+        for k in 0..<count {
+            var mask: UInt32 = 0, address: haddr_t = 0, size: hsize_t = 0
+            guard H5Dget_chunk_info(id, space, k, &offset, &mask, &address, &size) >= 0 else {
+                throw HDF5Error(file: file.path, object: path, .readFailed(HDF5Library.errorStack()))
+            }
+            // Filtered chunks store any size; unfiltered ones (no filters, or all skipped) a chunk's.
+            let unfiltered = filters.isEmpty || mask & ((1 << UInt32(min(filters.count, 31))) - 1) == (1 << UInt32(min(filters.count, 31))) - 1
+            guard !unfiltered || size == hsize_t(expected) else {
+                throw HDF5Error(file: file.path, object: path,
+                                .readFailed("chunk \(k) stores \(size) bytes where a chunk holds \(expected): a damaged chunk index"))
+            }
+        }
+    }
+
     /// The values the dataset declares (saturating).
     public var declaredValues: UInt64 {
         shape.reduce(UInt64(1)) { a, b in let (p, o) = a.multipliedReportingOverflow(by: UInt64(max(0, b))); return o ? .max : p }
     }
 
     /// Refuses a dataset whose declared size is out of all proportion to what the file
-    /// stores: more than 1000× its stored bytes (and over 256 MiB). Compression of real
+    /// stores: more than 1000× its stored bytes (and over 32 MiB). Compression of real
     /// sensor data stays far below that; a damaged or hostile header does not.
     func checkPlausible(_ values: UInt64) throws(HDF5Error) {
         let (bytes, o) = values.multipliedReportingOverflow(by: UInt64(max(1, elementSize)))
-        let allowed = Swift.max(UInt64(256) << 20, storedBytes.multipliedReportingOverflow(by: 1000).partialValue)
+        let allowed = Swift.max(UInt64(32) << 20, storedBytes.multipliedReportingOverflow(by: 1000).partialValue)
         if o || bytes > allowed { throw HDF5Error(file: file.path, object: path, .implausibleSize(values: values, storedBytes: storedBytes)) }
     }
 
@@ -161,6 +198,7 @@ public final class HDF5Dataset: @unchecked Sendable {
         if r.isEmpty { return }
         let (total, overflow) = r.count.multipliedReportingOverflow(by: rowWidth)
         try checkPlausible(overflow ? .max : UInt64(total))
+        try checkChunkSizes()
         if blockRows == nil, try forEachChunkDirect(type, rows: r, body) { return }
         let step = max(1, blockRows ?? defaultBlockRows(elementSize: MemoryLayout<T>.size))
         let width = rowWidth
@@ -181,7 +219,7 @@ public final class HDF5Dataset: @unchecked Sendable {
                 count[0] = hsize_t(n)
                 _ = H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil)
                 let memSpace = H5Screate_simple(Int32(count.count), &count, nil)
-                status = H5Dread(id, T.hdf5MemoryType, memSpace, fileSpace, lt_h5p_default(), buffer.baseAddress)
+                status = ZstdFilter.expectChunkBytes(fileChunkBytes) { H5Dread(id, T.hdf5MemoryType, memSpace, fileSpace, lt_h5p_default(), buffer.baseAddress) }
                 _ = H5Sclose(memSpace)
             }
             guard status >= 0 else { throw HDF5Error(file: file.path, object: path, .readFailed(HDF5Library.errorStack())) }
@@ -242,6 +280,10 @@ extension HDF5Dataset {
                     throw HDF5Error(file: file.path, object: path, .readFailed("zstd chunk at row \(offset[0]): \(why)"))
                 }
             } else {
+                guard sizes[k] >= chunkBytes else {
+                    throw HDF5Error(file: file.path, object: path,
+                                    .readFailed("unfiltered chunk at row \(offset[0]) stores \(sizes[k]) bytes where a chunk holds \(chunkBytes)"))
+                }
                 output.copyMemory(from: UnsafeRawBufferPointer(rebasing: stored[0..<chunkBytes]))
             }
             let chunkFirst = Int(offset[0])

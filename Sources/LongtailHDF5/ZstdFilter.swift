@@ -1,5 +1,8 @@
 import CHDF5
 import CZstd
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The zstd filter (registered id 32015, what `hdf5plugin.Zstd` writes), registered
 /// in-process so files compressed with it read and write without any plugin on disk.
@@ -29,10 +32,17 @@ enum ZstdFilter {
         if flags & lt_h5z_flag_reverse() != 0 {
             let declared = ZSTD_getFrameContentSize(input, nbytes)
             if declared == ZSTD_CONTENTSIZE_ERROR { return 0 }
-            var capacity = declared == ZSTD_CONTENTSIZE_UNKNOWN ? max(nbytes * 4, 1 << 16) : Int(declared)
+            // The chunk size the reading thread expects (`expectChunkBytes`): a frame that
+            // decompresses to anything else is refused. libhdf5 1.10 copies a whole chunk out
+            // of whatever the filter returns, so a short frame was a heap overflow.
+            let expected = expectedChunkBytes
+            if expected > 0 && declared != ZSTD_CONTENTSIZE_UNKNOWN && Int(clamping: declared) != expected { return 0 }
+            var capacity = expected > 0 ? expected : declared == ZSTD_CONTENTSIZE_UNKNOWN ? max(nbytes * 4, 1 << 16) : Int(clamping: declared)
+            if capacity > 1 << 30 { return 0 }
             while true {
                 guard let out = H5allocate_memory(capacity, false) else { return 0 }
                 let n = ZSTD_decompress(out, capacity, input, nbytes)
+                if ZSTD_isError(n) == 0 && expected > 0 && n != expected { H5free_memory(out); return 0 }
                 if ZSTD_isError(n) == 0 {
                     H5free_memory(input)
                     buf.pointee = out
@@ -41,7 +51,7 @@ enum ZstdFilter {
                 }
                 H5free_memory(out)
                 // Only an unknown content size can be too small; grow and retry.
-                guard declared == ZSTD_CONTENTSIZE_UNKNOWN, ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall,
+                guard expected == 0, declared == ZSTD_CONTENTSIZE_UNKNOWN, ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall,
                       capacity < (1 << 31) else { return 0 }
                 capacity *= 2
             }
@@ -56,5 +66,21 @@ enum ZstdFilter {
             bufSize.pointee = bound
             return n
         }
+    }
+
+    /// Per thread: the decompressed size of one chunk of the dataset being read (0: unknown).
+    nonisolated(unsafe) private static let expectedKey: pthread_key_t = {
+        var key = pthread_key_t()
+        _ = pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static var expectedChunkBytes: Int { Int(bitPattern: pthread_getspecific(expectedKey)) }
+
+    /// Runs `body` (an `H5Dread`) with `bytes` as the chunk size the filter must produce.
+    static func expectChunkBytes<R>(_ bytes: Int, _ body: () -> R) -> R {
+        _ = pthread_setspecific(expectedKey, UnsafeRawPointer(bitPattern: bytes))
+        defer { _ = pthread_setspecific(expectedKey, nil) }
+        return body()
     }
 }

@@ -17,3 +17,8 @@ with h5py.File(out / "huge.h5", "w", libver=("earliest", "v110")) as f:
 with h5py.File(out / "badtimes.h5", "w", libver=("earliest", "v110")) as f:
     f.create_dataset("force", data=np.ones((6, 3)))
     f.create_dataset("t", data=np.array([0.0, 1e300, np.nan, np.inf, -1e18, 0.004]))
+# An unfiltered chunked dataset whose one chunk stores 100 bytes where a chunk holds 2400
+# (fuzzing found libhdf5 1.10 copying a whole chunk into the shorter buffer).
+with h5py.File(out / "shortchunk.h5", "w", libver=("earliest", "v110")) as f:
+    d = f.create_dataset("force", shape=(100, 3), dtype=np.float64, chunks=(100, 3))
+    d.id.write_direct_chunk((0, 0), bytes(100))

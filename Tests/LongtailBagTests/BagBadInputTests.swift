@@ -156,6 +156,30 @@ import TestSupport
         #expect(Self.peakRSS() - before < 64 << 20, "a 4 GiB length must not be allocated")
     }
 
+    /// Fuzzing found: chunk-info counts that add past 2^32 trapped (`BagIndex.swift:96`).
+    @Test func chunkInfoCountsThatWrapAreNotATrap() throws {
+        var b = try Self.bytes("small-none.bag")
+        let dir = TestSupport.temporaryDirectory("bag-counts")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Every chunk-info entry (connection id, count) gets count 2^32 − 1 and connection 0,
+        // so their sum wraps.
+        var changed = 0
+        for r in Self.records(b) where r.op == 0x06 {
+            for k in stride(from: r.dataAt, to: r.dataAt + r.dlen, by: 8) {
+                Self.put(0, into: &b, at: k)
+                Self.put(.max, into: &b, at: k + 4)
+                changed += 1
+            }
+        }
+        try #require(changed >= 2)
+        let path = dir.appendingPathComponent("counts.bag").path
+        FileManager.default.createFile(atPath: path, contents: Data(b))
+        // The index still reads (the counts are only statistics) and so do the messages.
+        let index = try BagReader(path: path).index()
+        #expect(index.fromIndex)
+        #expect(Self.readAll(b, in: dir) == nil)
+    }
+
     @Test func indexProblemsFallBackToAScan() throws {
         var b = try Self.bytes("small-bz2.bag")
         let dir = TestSupport.temporaryDirectory("bag-index")

@@ -166,3 +166,13 @@ import TestSupport
         }
     }
 }
+
+/// Fuzzing found: a year far from 1970 overflowed nanoseconds (`CatalogTime.swift:83`).
+@Suite struct CatalogTimeOverflowTests {
+    @Test func yearsBeyondNanosecondRangeAreRefused() {
+        for text in ["0322-11-14", "0322-11-14T22:13:25Z", "9999-12-31T23:59:59Z", "1677-09-21T00:12:43Z"] {
+            #expect(throws: CatalogError.self, "\(text)") { _ = try CatalogTime.parse(text) }
+        }
+        #expect((try? CatalogTime.parse("2262-04-11T23:47:16Z")) == 9_223_372_036_000_000_000)
+    }
+}

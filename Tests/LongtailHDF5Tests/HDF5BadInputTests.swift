@@ -90,5 +90,14 @@ import TestSupport
             guard case .implausibleSize(let values, _) = error.reason else { Issue.record("\(error)"); return }
             #expect(values == 14_000_000_000 && error.object == "/wrench")
         }
+        // A chunk index recording 100 stored bytes for a 2400-byte unfiltered chunk: refused
+        // (libhdf5 copied the whole chunk into the short buffer, a heap overflow under ASan).
+        let short = dir.appendingPathComponent("shortchunk.h5").path
+        let sc = try HDF5File(path: short)
+        for (type, read) in [("Double", { _ = try sc.dataset("/force").read(Double.self) }), ("Float", { _ = try sc.dataset("/force").read(Float.self) })] as [(String, () throws -> Void)] {
+            do { try read(); Issue.record("read a damaged chunk as \(type)") } catch {
+                #expect("\(error)".contains("stores 100 bytes where a chunk holds 2400"), "\(error)")
+            }
+        }
     }
 }

@@ -77,4 +77,36 @@ import TestSupport
         let plan = try CDRPlan(ros2msgNamed: "pkg/msg/Fifty", text: ok)
         #expect(throws: Never.self) { _ = try plan.decode([0, 1, 0, 0] + [UInt8](repeating: 0, count: 8)) }
     }
+
+    /// Fuzzing found: a chunk of a few bytes declaring 256 MiB (and 600 MB) of records was
+    /// allocated before decompression failed. The declared size is now checked against what
+    /// the data states (an uncompressed chunk's length, a zstd frame's content size) first.
+    @Test func chunkSizesTheDataContradictsAreNotAllocated() throws {
+        func chunk(_ compression: String, declared: UInt64, payload: [UInt8]) -> [UInt8] {
+            var e = RecordEncoder()
+            e.record(Opcode.chunk) { e in
+                e.u64(0); e.u64(0); e.u64(declared); e.u32(0); e.string(compression); e.u64(UInt64(payload.count))
+                e.bytes += payload
+            }
+            return mcapMagic + Record.header(Header(profile: "", library: "")).encoded() + e.bytes
+        }
+        // A real zstd frame of 10 bytes (content size stated in its header), declared as 100 MiB.
+        let frame = try ZstdTestFrame.compress([UInt8](repeating: 7, count: 10))
+        for (compression, payload) in [("zstd", frame), ("", [UInt8](repeating: 0, count: 16))] {
+            do { _ = try BadInputTests.streamAll(chunk(compression, declared: 100 << 20, payload: payload)); Issue.record("accepted") } catch {
+                guard case .decompressionFailed(_, let detail) = error.reason else { Issue.record("\(error)"); continue }
+                #expect(detail.contains("declares 104857600 uncompressed bytes"), "\(detail)")
+            }
+        }
+    }
+}
+
+/// A zstd frame from libzstd (through the MCAP writer's compressor).
+enum ZstdTestFrame {
+    static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+        let c = ChunkCompressor()
+        return try bytes.withUnsafeBytes { (b) throws -> [UInt8] in
+            do throws(MCAPError.Reason) { return Array(try c.compress(b, with: .zstd(level: 1))) } catch { throw MCAPError(error, offset: 0) }
+        }
+    }
 }

@@ -16,6 +16,20 @@ final class ChunkDecompressor {
 
     /// Decompresses `input` into exactly `output.count` bytes.
     /// - Throws: a reason on unknown compression, decoder error or size mismatch.
+    /// The decompressed size the compressed bytes themselves state, when they state one:
+    /// uncompressed chunks their length, zstd frames their content size field.
+    func contentSize(compression: String, input: UnsafeRawBufferPointer) -> UInt64? {
+        switch compression {
+        case "": return UInt64(input.count)
+        case "zstd":
+            guard let base = input.baseAddress else { return 0 }
+            let n = ZSTD_getFrameContentSize(base, input.count)
+            // ZSTD_CONTENTSIZE_UNKNOWN (2^64-1) and _ERROR (2^64-2): no statement.
+            return n >= UInt64.max - 1 ? nil : n
+        default: return nil
+        }
+    }
+
     func decompress(compression: String, input: UnsafeRawBufferPointer,
                     output: UnsafeMutableRawBufferPointer) throws(MCAPError.Reason) {
         switch compression {

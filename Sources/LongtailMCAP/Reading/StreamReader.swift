@@ -28,8 +28,9 @@ public struct MCAPReadOptions: Sendable {
     public var expandChunks = true
     /// Refuse records longer than this, before buffering them.
     public var maxRecordLength: UInt64 = 1 << 31
-    /// Refuse chunks that declare more decompressed bytes than this, before allocating.
-    public var maxChunkSize: UInt64 = 1 << 30
+    /// Refuse chunks that declare more decompressed bytes than this, before allocating
+    /// (writers make chunks of 1–4 MiB; one message larger than that makes a chunk its size).
+    public var maxChunkSize: UInt64 = 128 << 20
     /// The whole input's size when known (a file): lets the reader reject impossible lengths at once.
     public var totalSize: UInt64?
 
@@ -238,6 +239,13 @@ enum ChunkExpansion {
                            options: MCAPReadOptions, offset: UInt64) throws(MCAPError) {
         guard header.uncompressedSize <= options.maxChunkSize else {
             throw MCAPError(.chunkTooLarge(uncompressedSize: header.uncompressedSize, limit: options.maxChunkSize),
+                            offset: offset)
+        }
+        // The declared size against what the compressed bytes can hold, before allocating it.
+        if let holds = decompressor.contentSize(compression: header.compression, input: header.records),
+           holds != header.uncompressedSize {
+            throw MCAPError(.decompressionFailed(compression: header.compression.isEmpty ? "none" : header.compression,
+                                                detail: "the chunk declares \(header.uncompressedSize) uncompressed bytes, its data holds \(holds)"),
                             offset: offset)
         }
         let out = buffer.prepare(Int(header.uncompressedSize))
