@@ -4,8 +4,8 @@ import Foundation
 public enum CatalogTime {
     /// What `parse` accepts, for error messages and `--help`.
     public static let formats = """
-        integer nanoseconds since the Unix epoch (1732530000000000000), seconds with an s suffix \
-        (1732530000.5s), an ISO 8601 date-time in UTC or with an offset (2024-11-25T10:20:00Z, \
+        integer nanoseconds since the Unix epoch (1732530000000000000), seconds with a decimal \
+        point or an s suffix (1732530000.5, 1732530000s), an ISO 8601 date-time in UTC or with an offset (2024-11-25T10:20:00Z, \
         2024-11-25T10:20:00.250+01:00, 2024-11-25 10:20:00), or a date (2024-11-25, midnight UTC)
         """
 
@@ -17,7 +17,9 @@ public enum CatalogTime {
             CatalogError(path: "", .invalidArgument("\(flag): cannot read '\(text)' as a time; accepted formats: \(formats)"))
         }
         if let n = Int64(s), !s.isEmpty { return n }
-        if s.hasSuffix("s"), let secs = Double(s.dropLast()), secs.isFinite, abs(secs) < 9e9 {
+        // Seconds: with an s suffix, or with a decimal point (`cat` and `query` read the same forms).
+        let seconds = s.hasSuffix("s") ? String(s.dropLast()) : s.contains(".") && !s.contains("-") && !s.contains(":") ? s : nil
+        if let seconds, let secs = Double(seconds), secs.isFinite, abs(secs) < 9e9 {
             let whole = secs.rounded(.down)
             return Int64(whole) * 1_000_000_000 + Int64(((secs - whole) * 1e9).rounded())
         }

@@ -59,11 +59,20 @@ public final class HDF5File: @unchecked Sendable {
         public var kind: Kind
     }
 
-    /// Every group and dataset under `/`, depth first in name order.
-    /// - Throws: `HDF5Error.readFailed` when a group cannot be listed.
+    /// The most objects `walk` lists (a hostile file can hold links without end).
+    public static let maxNodes = 100_000
+
+    /// Every group and dataset under `/`, depth first in name order. Each group is entered
+    /// once, however many links lead to it (a hard link to an ancestor is a cycle), and at
+    /// most `maxNodes` objects are listed.
+    /// - Throws: `HDF5Error.readFailed` when a group cannot be listed or the file holds
+    ///   more than `maxNodes` objects.
     public func walk(from root: String = "/") throws(HDF5Error) -> [Node] {
         var out: [Node] = []
         var pending = [root]
+        var entered: Set<haddr_t> = []
+        var rootInfo = H5O_info_t()
+        if H5Oget_info_by_name2(id, root, &rootInfo, UInt32(H5O_INFO_BASIC), lt_h5p_default()) >= 0 { entered.insert(rootInfo.addr) }
         while let group = pending.popLast() {
             var children: [Node] = []
             for name in try childNames(of: group) {
@@ -76,7 +85,15 @@ public final class HDF5File: @unchecked Sendable {
                 } else {
                     kind = info.type == H5O_TYPE_GROUP ? .group : info.type == H5O_TYPE_DATASET ? .dataset : .other
                 }
+                // A group reached again (another link to it, or a cycle) is listed, not entered.
+                if kind == .group && !entered.insert(info.addr).inserted {
+                    children.append(Node(path: child, kind: .other))
+                    continue
+                }
                 children.append(Node(path: child, kind: kind))
+                guard out.count + children.count <= Self.maxNodes else {
+                    throw HDF5Error(file: path, object: group, .readFailed("more than \(Self.maxNodes) objects: a damaged or hostile file"))
+                }
             }
             // Depth first in name order: emit each child, and visit groups right after.
             var order: [Node] = []

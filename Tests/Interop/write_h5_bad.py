@@ -22,3 +22,7 @@ with h5py.File(out / "badtimes.h5", "w", libver=("earliest", "v110")) as f:
 with h5py.File(out / "shortchunk.h5", "w", libver=("earliest", "v110")) as f:
     d = f.create_dataset("force", shape=(100, 3), dtype=np.float64, chunks=(100, 3))
     d.id.write_direct_chunk((0, 0), bytes(100))
+# A hard link from a group to its ancestor: a cycle (`inspect` never returned on one).
+with h5py.File(out / "cycle.h5", "w", libver=("earliest", "v110")) as f:
+    f.create_dataset("a/b/x", data=np.arange(3.0))
+    f["a/b/loop"] = f["a"]

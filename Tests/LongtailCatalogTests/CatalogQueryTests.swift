@@ -155,12 +155,14 @@ import TestSupport
     @Test func timesParseInEveryAcceptedFormat() throws {
         #expect(try CatalogTime.parse("1700000000000000123") == 1_700_000_000_000_000_123)
         #expect(try CatalogTime.parse("1700000000.25s") == 1_700_000_000_250_000_000)
+        #expect(try CatalogTime.parse("1700000000.25") == 1_700_000_000_250_000_000)   // as `cat` takes it
+        #expect(try CatalogTime.parse("1700000000s") == 1_700_000_000_000_000_000)
         #expect(try CatalogTime.parse("2023-11-14T22:13:20Z") == 1_700_000_000_000_000_000)
         #expect(try CatalogTime.parse("2023-11-14 22:13:20") == 1_700_000_000_000_000_000)
         #expect(try CatalogTime.parse("2023-11-14T23:13:20.5+01:00") == 1_700_000_000_500_000_000)
         #expect(try CatalogTime.parse("2023-11-14") == 1_699_920_000_000_000_000)
         #expect(try CatalogTime.parse("1969-12-31T23:59:59Z") == -1_000_000_000)
-        for bad in ["yesterday", "2023-13-01", "2023-11-14T25:00", "12:00", "1.5", "2023-11-14T10:00:00.Z", ""] {
+        for bad in ["yesterday", "2023-13-01", "2023-11-14T25:00", "12:00", "1.2.3", "2023-11-14T10:00:00.Z", ""] {
             #expect(throws: CatalogError.self, "\(bad)") { try CatalogTime.parse(bad, flag: "--since") }
             #expect { try CatalogTime.parse(bad, flag: "--since") } throws: { "\($0)".contains("accepted formats") }
         }

@@ -90,6 +90,10 @@ import TestSupport
             guard case .implausibleSize(let values, _) = error.reason else { Issue.record("\(error)"); return }
             #expect(values == 14_000_000_000 && error.object == "/wrench")
         }
+        // A hard-link cycle: walked once, the link back listed but not entered.
+        let cycle = try HDF5File(path: dir.appendingPathComponent("cycle.h5").path).walk()
+        #expect(cycle.map(\.path) == ["/a", "/a/b", "/a/b/loop", "/a/b/x"], "\(cycle.map(\.path))")
+        #expect(cycle.first { $0.path == "/a/b/loop" }?.kind == .other)
         // A chunk index recording 100 stored bytes for a 2400-byte unfiltered chunk: refused
         // (libhdf5 copied the whole chunk into the short buffer, a heap overflow under ASan).
         let short = dir.appendingPathComponent("shortchunk.h5").path

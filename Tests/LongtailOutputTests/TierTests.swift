@@ -125,3 +125,14 @@ import TestSupport
         if !clips.isEmpty { #expect((summary?["clip_messages"] as? Int ?? 0) > 0) }
     }
 }
+
+/// Issue 15: "the 1 % alignment budget rounds down to 0 segments on a 79-segment file, silently".
+@Suite struct BudgetRoundingTests {
+    @Test func aPositiveFractionIsAtLeastOneSegment() throws {
+        let onePercent = try TierOptions.Budget.parse("1%")
+        #expect(onePercent.count(of: 79) == 1 && onePercent.count(of: 250) == 2 && onePercent.count(of: 0) == 0)
+        #expect(try TierOptions.Budget.parse("0%").count(of: 79) == 0)
+        #expect(try TierOptions.Budget.parse("0").count(of: 79) == 0)
+        #expect(try TierOptions.Budget.parse("5").count(of: 3) == 3)
+    }
+}

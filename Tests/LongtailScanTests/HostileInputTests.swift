@@ -56,3 +56,29 @@ import TestSupport
         #expect(error("[thresholds.hard_brake]\naccel_mps2 = 1e300\n").contains("hard_brake.accel_mps2"))
     }
 }
+
+/// A log damaged part way (issue 15: a recorder that crashed left a truncated MCAP, and the
+/// whole file was skipped while Python's reader yields the messages before the cut).
+@Suite struct DamagedLogTests {
+    @Test func aTruncatedMCAPGivesWhatCameBeforeTheCut() throws {
+        let dir = TestSupport.temporaryDirectory("truncated")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whole = try Data(contentsOf: TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/driving/drive-000.mcap"))
+        let path = dir.appendingPathComponent("cut.mcap").path
+        try whole.prefix(whole.count * 6 / 10).write(to: URL(fileURLWithPath: path))
+        let scan = try #require(try SourceScanner.scan(path, profile: try Profile.load("synth-driving")).first)
+        #expect(scan.segments.count > 5)
+        let warning = try #require(scan.warnings.first { $0.contains("damaged from byte") }, "\(scan.warnings)")
+        if let python = TestSupport.interopPython {
+            let r = try TestSupport.run(python, [TestSupport.repoRoot.appendingPathComponent("Tests/Interop/count_messages.py").path, path])
+            let expected = try #require(Int(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)), "\(r.stderr)")
+            #expect(expected > 1000 && warning.contains("scanned the \(expected) messages before it"), "\(warning); python \(expected)")
+            #expect(scan.messages == expected)
+        } else {
+            Issue.record("no Python with mcap: run scripts/bootstrap.sh")
+        }
+        // Cut inside the first chunk: nothing before the damage, so an error, not an empty success.
+        try whole.prefix(3000).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { _ = try SourceScanner.scan(path, profile: try Profile.load("synth-driving")) }
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LongtailCatalog
 import LongtailTools
 
 struct CatCommand: OutcomeCommand {
@@ -11,7 +12,7 @@ struct CatCommand: OutcomeCommand {
         round-trip exactly; NaN and infinities are the strings "nan", "inf", "-inf"; byte arrays \
         are arrays of integers. Channels Longtail cannot decode print "raw" (the payload bytes) \
         instead of "data", with one warning each on stderr, and the exit code is 3.
-        Times are nanoseconds since the epoch, or seconds with a decimal point (1533226490.5).
+        Times: nanoseconds since the epoch, seconds (1533226490.5 or 1533226490s) or an ISO 8601 time (2018-08-02T16:14:50Z), as `query` takes them.
         HDF5: --dataset PATH is required; each row prints as {"row", "value"} (jsonl) or as a CSV \
         line; --rows A:B selects rows A up to B (exclusive). float32 and small-integer datasets print \
         as float32, others as float64.
@@ -95,9 +96,10 @@ extension CatCommand {
     }
 }
 
-/// Parses a time: integer nanoseconds, or seconds with a decimal point.
+/// Parses a time in any form `query` takes (`CatalogTime.formats`); log times are not negative.
 func parseTime(_ text: String) throws -> UInt64 {
-    if let ns = UInt64(text) { return ns }
-    if text.contains("."), let s = Double(text), s >= 0, s < 1.8e10 { return UInt64((s * 1e9).rounded()) }
-    throw ValidationError("'\(text)' is not a time: give nanoseconds (1533226490500000000) or seconds (1533226490.5)")
+    let ns: Int64
+    do { ns = try CatalogTime.parse(text, flag: "--since/--until") } catch { throw ValidationError("\(error)") }
+    guard ns >= 0 else { throw ValidationError("'\(text)' is before 1970: log times are not negative") }
+    return UInt64(ns)
 }

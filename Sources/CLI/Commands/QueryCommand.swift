@@ -19,7 +19,7 @@ struct QueryCommand: ParsableCommand {
         """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, jsonl, csv }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, jsonl, csv }
 
     @Option(help: "A scan's output directory (or its catalog.sqlite).")
     var catalog: String
@@ -54,13 +54,14 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "At most this many segments; 0 for all.")
     var limit: Int = 20
 
-    @Option(help: "table, jsonl or csv.")
+    @Option(help: "table, json (one array), jsonl or csv.")
     var format: Format = .table
 
     func run() throws {
         var q = CatalogQuery()
         q.events = event; q.kind = kind; q.minRarity = minRarity; q.minConfidence = minConfidence
-        q.source = source; q.tier = tier; q.limit = limit
+        q.source = source; q.tier = tier
+        q.limit = limit > 0 ? limit + 1 : limit   // one more than shown: says whether there are more
         guard let s = CatalogQuery.Sort(rawValue: sort) else {
             throw ValidationError("--sort must be one of: \(CatalogQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -70,11 +71,16 @@ struct QueryCommand: ParsableCommand {
             if let until { q.until = try CatalogTime.parse(until, flag: "--until") }
             try q.validate()
         } catch { throw ValidationError("\(error)") }
-        let rows: [CatalogSegment]
+        var rows: [CatalogSegment]
         do { rows = try Catalog(opening: catalog).query(q) } catch { throw CLIFailure(error) }
+        if limit > 0 && rows.count > limit {
+            rows.removeLast(rows.count - limit)
+            FileHandle.standardError.write(Data("longtail: note: showing the first \(limit) matching segments; --limit 0 lists them all\n".utf8))
+        }
         let stdout = StandardOutput()
         defer { stdout.flush() }
         switch format {
+        case .json: stdout.line("[" + rows.map(Self.json).joined(separator: ",\n") + "]")
         case .jsonl: for r in rows { stdout.line(Self.json(r)) }
         case .csv:
             stdout.line("id,source,start_ns,end_ns,tier,rarity,percentile,events,kinds,confidences")

@@ -19,10 +19,12 @@ public struct TierOptions: Sendable, Equatable {
             throw BadValue(message: "--alignment-budget '\(s)': give a fraction below 1 (0.01), a percentage (1%) or a segment count (50)")
         }
 
-        /// The number of segments out of `total` (fractions round down).
+        /// The number of segments out of `total`: fractions round down, but a positive
+        /// fraction of a non-empty archive is at least one segment (1 % of 79 segments is
+        /// not nothing; a silent empty alignment set was reported as a bug).
         public func count(of total: Int) -> Int {
             switch self {
-            case .fraction(let f): return min(total, Int((f * Double(total)).rounded(.down)))
+            case .fraction(let f): return min(total, max(f > 0 && total > 0 ? 1 : 0, Int((f * Double(total)).rounded(.down))))
             case .count(let n): return min(total, n)
             }
         }

@@ -26,17 +26,28 @@ struct BagScanner {
             counters.initialize(repeating: 0, count: 3)
             defer { counters.deallocate() }
             let slots = table.slots
-            try reader.forEach { (event) throws(BagError) in
-                switch event {
-                case .message(let m):
-                    counters[0] &+= 1
-                    guard m.connection < 65536, let slot = slots[Int(m.connection)] else { return }
-                    do throws(CDRError) { try slot.deliver(m.data, logTime: m.timeNs, engine, counters) } catch {
-                        throw BagError(.malformed(what: "message on connection \(m.connection)", detail: "\(error)"),
-                                       offset: m.offset, chunkOffset: m.chunkOffset, file: path)
+            var undecodable = 0, first: (UInt64, String)?
+            do throws(BagError) {
+                try reader.forEach { (event) throws(BagError) in
+                    switch event {
+                    case .message(let m):
+                        counters[0] &+= 1
+                        guard m.connection < 65536, let slot = slots[Int(m.connection)] else { return }
+                        // One message that does not fit its definition is skipped and counted.
+                        do throws(CDRError) { try slot.deliver(m.data, logTime: m.timeNs, engine, counters) } catch {
+                            undecodable += 1
+                            if first == nil { first = (m.offset, "\(error)") }
+                        }
+                    case .connection(let c): Self.add(c, to: table)
                     }
-                case .connection(let c): Self.add(c, to: table)
                 }
+            } catch {
+                // Damaged part way (a recorder that crashed): what came before is kept.
+                guard counters[0] > 0, !Self.isIO(error) else { throw error }
+                scan.warnings.append("the bag is damaged from byte \(error.offset) on (\(error)): scanned the \(counters[0]) messages before it")
+            }
+            if undecodable > 0, let first {
+                scan.warnings.append("\(undecodable) messages did not decode and were skipped (the first at byte \(first.0): \(first.1))")
             }
             table.messages = counters[0]
             scan.bytes = counters[1]
@@ -44,6 +55,8 @@ struct BagScanner {
         table.finish(&scan, dryRun: dryRun)
         return scan
     }
+
+    static func isIO(_ e: BagError) -> Bool { if case .io = e.kind { true } else { false } }
 
     /// A bag connection as a `ros1` channel with its `ros1msg` schema.
     static func add(_ c: BagConnection, to table: FeedTable) {

@@ -77,7 +77,7 @@ final class FeedTable {
     func finish(_ scan: inout SourceScan, dryRun: Bool) {
         scan.messages = Int(messages)
         scan.found = found
-        scan.warnings = warnings
+        scan.warnings = warnings + scan.warnings
         scan.topics = topics
         var have = Set(found.keys)
         if actorsFound { have.insert("actors") }

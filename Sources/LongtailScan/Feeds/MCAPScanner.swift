@@ -22,10 +22,22 @@ struct MCAPScanner {
         if !(dryRun && table.addFromSummary(path)) {
             let loop = RecordLoop(table: table, engine: engine, path: path, dryRun: dryRun)
             defer { loop.release() }
-            if pipelined {   // with a spare core, a second thread reads and decompresses chunks ahead
-                try MCAPPipelinedReader.forEachRecord(inFile: path, loop.body)
-            } else {
-                try MCAPStreamReader.forEachRecord(inFile: path, loop.body)
+            do throws(MCAPError) {
+                if pipelined {   // with a spare core, a second thread reads and decompresses chunks ahead
+                    try MCAPPipelinedReader.forEachRecord(inFile: path, loop.body)
+                } else {
+                    try MCAPStreamReader.forEachRecord(inFile: path, loop.body)
+                }
+            } catch {
+                // A file damaged part way (a recorder that crashed, a cut copy) still gives
+                // what came before the damage, said in a warning; one with nothing before it
+                // is an error.
+                guard Self.isDamage(error), loop.messages > 0 else { throw error }
+                scan.warnings.append("the file is damaged from byte \(error.offset)\(error.chunkOffset.map { " (+\($0) in a chunk)" } ?? "") on "
+                                     + "(\(error.reason)): scanned the \(loop.messages) messages before it")
+            }
+            if loop.undecodable > 0, let first = loop.firstUndecodable {
+                scan.warnings.append("\(loop.undecodable) messages did not decode and were skipped (the first at byte \(first.offset): \(first.detail))")
             }
             table.messages = loop.messages
             scan.bytes = loop.bytes
@@ -34,19 +46,34 @@ struct MCAPScanner {
         return scan
     }
 
+    /// Errors that mean the bytes are damaged from some point on (not a file Longtail cannot read at all).
+    static func isDamage(_ e: MCAPError) -> Bool {
+        switch e.reason {
+        case .truncated, .lengthExceedsFile, .recordTooLarge, .malformedRecord, .crcMismatch, .decompressionFailed,
+             .chunkTooLarge, .unexpectedRecord, .invalidSummary, .unknownChannel: true
+        case .badMagic: e.offset > 0   // the closing magic: the data before it is whole
+        default: false
+        }
+    }
+
     /// The record loop: per message, only constants and fixed pointers are touched, so
     /// holding it in a closure value costs no run-time exclusivity checks per message.
     final class RecordLoop {
         let body: (RawRecord) throws(MCAPError) -> Void
-        private let counters: UnsafeMutablePointer<UInt64>   // messages, bytes, last drain time
+        private let counters: UnsafeMutablePointer<UInt64>   // messages, bytes, last drain time, undecodable
         var messages: UInt64 { counters[0] }
         var bytes: UInt64 { counters[1] }
+        var undecodable: UInt64 { counters[3] }
+        /// The first message that did not decode: where, and why.
+        var firstUndecodable: (offset: UInt64, detail: String)? { first.value }
 
         init(table: FeedTable, engine: ScanEngine, path: String, dryRun: Bool) {
-            let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)
-            counters.initialize(repeating: 0, count: 3)
+            let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 4)
+            counters.initialize(repeating: 0, count: 4)
             self.counters = counters
             let feeds = table.slots
+            let first = FirstFailure()
+            self.first = first
             body = { (raw: RawRecord) throws(MCAPError) in
                 switch raw.opcode {
                 case Opcode.message:
@@ -55,7 +82,9 @@ struct MCAPScanner {
                     guard let slot = feeds[Int(m.channelID)] else { return }
                     if dryRun { return }
                     do throws(CDRError) { try slot.deliver(m.data, logTime: m.logTime, engine, counters) } catch {
-                        throw Self.malformed(error, raw, path)
+                        // One message that does not fit its schema is skipped and counted, not the file.
+                        counters[3] &+= 1
+                        if first.value == nil { first.value = (raw.offset, "\(error)") }
                     }
                 case Opcode.schema:
                     if case .schema(let s) = try raw.parse() { table.schemas[s.id] = s }
@@ -65,6 +94,9 @@ struct MCAPScanner {
                 }
             }
         }
+
+        private let first: FirstFailure
+        final class FirstFailure { var value: (offset: UInt64, detail: String)? }
 
         /// Frees the counters (the loop is not used after).
         func release() { counters.deallocate() }
