@@ -34,8 +34,12 @@ struct DrivingPublisher {
     private let dropRate: Double
     private var lidar: LidarPublisher?
     private var lidarSequence: UInt32 = 0
+    /// The `noisy` preset's faults, from a stream of their own (clean files stay byte-identical).
+    private var faults: SynthRandom?
+    private var blipUntil = -1.0, blipValue = 0.0
 
-    init(writer: MCAPWriter, t0: UInt64, seed: UInt64, file: Int, lidar withLidar: Bool = false) throws {
+    init(writer: MCAPWriter, t0: UInt64, seed: UInt64, file: Int, lidar withLidar: Bool = false, noisy: Bool = false) throws {
+        if noisy { faults = SynthRandom(seed: seed, stream: 7_000_003 &* UInt64(file + 1)) }
         self.writer = writer
         self.t0 = t0
         var r = SynthRandom(seed: seed, stream: 1_000_003 &* UInt64(file + 1))
@@ -68,6 +72,21 @@ struct DrivingPublisher {
     /// A 16-bit ±500 °/s gyroscope: 1/65.5 °/s per count.
     @inline(__always) func gyro(_ v: Double) -> Double { quantize(v, Double.pi / 180 / 65.5) }
 
+    /// Extra noise of the `noisy` preset (0 for clean sensors).
+    private mutating func extra(_ sigma: Double) -> Double { faults == nil ? 0 : faults!.gauss() * sigma }
+
+    /// The precipitation a `noisy` sensor reads: in dry air, blips of 0.2–0.6 mm/h lasting
+    /// 1–2 s a few times a minute; in rain or snow the true rate ± 5 %.
+    private mutating func precipitationReading(_ truth: Double, second: Double) -> Double {
+        guard faults != nil else { return truth }
+        if truth > 0.1 { return max(0, truth * (1 + extra(0.05))) }
+        if second > blipUntil && faults!.chance(0.08) {
+            blipUntil = second + (faults!.chance(0.5) ? 0 : 1)
+            blipValue = faults!.uniform(0.2...0.6)
+        }
+        return second <= blipUntil ? blipValue : 0
+    }
+
     /// Publishes what is due at this tick (tick index `n`, 100 Hz).
     mutating func publish(_ s: DrivingTick, tickIndex n: Int) throws {
         let stamp = t0 + UInt64((s.t * 1e9).rounded())
@@ -79,10 +98,10 @@ struct DrivingPublisher {
             e.float64(0); e.float64(0); e.float64(sin(s.heading / 2)); e.float64(cos(s.heading / 2))
             for i in 0..<9 { e.float64(i % 4 == 0 ? 1e-4 : 0) }
             e.float64(gyro(rng.noise() * 0.003)); e.float64(gyro(rng.noise() * 0.003))
-            e.float64(gyro(s.yawRate + gyroBias + rng.noise() * 0.003))
+            e.float64(gyro(s.yawRate + gyroBias + rng.noise() * 0.003 + extra(0.002)))
             for i in 0..<9 { e.float64(i % 4 == 0 ? 1e-5 : 0) }
-            e.float64(accel(s.a + accelBias.0 + rng.noise() * 0.05))
-            e.float64(accel(s.lateralAccel + accelBias.1 + rng.noise() * 0.05))
+            e.float64(accel(s.a + accelBias.0 + rng.noise() * 0.05 + extra(0.9)))
+            e.float64(accel(s.lateralAccel + accelBias.1 + rng.noise() * 0.05 + extra(0.9)))
             e.float64(accel(9.80665 + accelBias.2 + rng.noise() * 0.05))
             for i in 0..<9 { e.float64(i % 4 == 0 ? 2.5e-3 : 0) }
             try send(topics.imu, stampNs: stamp + jitter, latencyMs: 0.5...2.5)
@@ -124,8 +143,10 @@ struct DrivingPublisher {
             let w = s.weather
             e.reset()
             e.time(nanoseconds: stamp); e.string("base_link")
-            e.float32(Float(w.precipitation)); e.uint8(w.wiper); e.float32(Float(w.temperature))
-            e.float32(Float(w.visibility)); e.bool(w.abs); e.bool(w.esc); e.bool(w.tcs)
+            let precipitation = precipitationReading(w.precipitation, second: s.t.rounded(.down))
+            let visibility = w.visibility * (1 + extra(0.1)), temperature = w.temperature + extra(0.2)
+            e.float32(Float(precipitation)); e.uint8(w.wiper); e.float32(Float(temperature))
+            e.float32(Float(visibility)); e.bool(w.abs); e.bool(w.esc); e.bool(w.tcs)
             try send(topics.weather, stampNs: stamp, latencyMs: 2...8)
         }
     }
@@ -139,14 +160,14 @@ struct DrivingPublisher {
         e.float32(Float(0.9 + 0.1 * rng.uniform()))
         e.sequenceLength(1); e.uint8(a.cls.rawValue); e.float32(Float(0.8 + 0.19 * rng.uniform()))
         // pose_with_covariance
-        e.float64(quantize(a.x + rng.noise() * 0.05, 0.01)); e.float64(quantize(a.y + rng.noise() * 0.05, 0.01)); e.float64(0)
+        e.float64(quantize(a.x + rng.noise() * 0.05 + extra(0.2), 0.01)); e.float64(quantize(a.y + rng.noise() * 0.05 + extra(0.2), 0.01)); e.float64(0)
         e.float64(0); e.float64(0); e.float64(sin(a.heading / 2)); e.float64(cos(a.heading / 2))
         for i in 0..<36 { e.float64(i % 7 == 0 ? 0.05 : 0) }
         e.uint8(2)
         // twist_with_covariance, object frame
         let ch = cos(a.heading), sh = sin(a.heading)
-        e.float64(quantize(a.vx * ch + a.vy * sh + rng.noise() * 0.05, 0.01))
-        e.float64(quantize(-a.vx * sh + a.vy * ch + rng.noise() * 0.05, 0.01)); e.float64(0)
+        e.float64(quantize(a.vx * ch + a.vy * sh + rng.noise() * 0.05 + extra(0.2), 0.01))
+        e.float64(quantize(-a.vx * sh + a.vy * ch + rng.noise() * 0.05 + extra(0.2), 0.01)); e.float64(0)
         e.float64(0); e.float64(0); e.float64(0)
         for i in 0..<36 { e.float64(i % 7 == 0 ? 0.1 : 0) }
         // acceleration_with_covariance

@@ -19,10 +19,11 @@ enum RobotGenerator {
         let t0 = t0Seconds(index)
         let w = try HDF5Writer(path: path)
         let z = HDF5Compression.zstd(level: o.zstdLevel)
+        let noisy = o.sensors == .noisy ? SynthRandom(seed: o.seed, stream: 11_000_003 &+ UInt64(index)) : nil
         if layout == .aloha {
-            try writeAloha(ep, w, z, &rng, t0: t0)
+            try writeAloha(ep, w, z, &rng, t0: t0, noisy: noisy)
         } else {
-            try writeReassemble(ep, w, z, &rng, t0: t0)
+            try writeReassemble(ep, w, z, &rng, t0: t0, noisy: noisy)
         }
         try w.setAttribute("longtail_t0_ns", on: "/", .integers([Int64(t0 * 1e9)]))
         try w.setAttribute("longtail_force_convention", on: "/",
@@ -43,7 +44,14 @@ enum RobotGenerator {
     }
 
     /// Measured wrench: true wrench + constant bias + slow drift + white noise (float32).
-    static func measured(_ ep: RobotEpisode, _ rng: inout SynthRandom) -> ([Float], [Float]) {
+    /// With `noisy` (the `noisy` sensor preset, its own random stream): the bias also drifts
+    /// linearly, 0.02 N/s on force z and 0.01 N·m/s on torque z (signs random), and the
+    /// white noise triples.
+    static func measured(_ ep: RobotEpisode, _ rng: inout SynthRandom, noisy: SynthRandom? = nil) -> ([Float], [Float]) {
+        var faults = noisy
+        let forceDrift = faults.map { _ in (faults!.chance(0.5) ? 1.0 : -1.0) * 0.02 } ?? 0
+        let torqueDrift = faults.map { _ in (faults!.chance(0.5) ? 1.0 : -1.0) * 0.01 } ?? 0
+        func extra(_ sigma: Double) -> Double { faults == nil ? 0 : faults!.gauss() * sigma }
         let bias = (rng.noise(), rng.noise(), rng.noise() * 2), tbias = (rng.noise() * 0.05, rng.noise() * 0.05, rng.noise() * 0.02)
         let drift = rng.noise() * 0.2
         var force = [Float](), torque = [Float]()
@@ -51,10 +59,11 @@ enum RobotGenerator {
         for i in 0..<ep.count {
             let d = drift * Double(i) / Double(ep.count)
             // Quantized to the sensor's resolution (1/64 N, 1/2048 N·m), like a real F/T sensor's counts.
-            force += [q(ep.f[i].0 + bias.0 + d + rng.noise() * 0.05, 64), q(ep.f[i].1 + bias.1 + rng.noise() * 0.05, 64),
-                      q(ep.f[i].2 + bias.2 - d + rng.noise() * 0.08, 64)]
-            torque += [q(ep.tq[i].0 + tbias.0 + rng.noise() * 0.004, 2048), q(ep.tq[i].1 + tbias.1 + rng.noise() * 0.004, 2048),
-                       q(ep.tq[i].2 + tbias.2 + rng.noise() * 0.003, 2048)]
+            let t = Double(i) / RobotEpisode.rate
+            force += [q(ep.f[i].0 + bias.0 + d + rng.noise() * 0.05 + extra(0.1), 64), q(ep.f[i].1 + bias.1 + rng.noise() * 0.05 + extra(0.1), 64),
+                      q(ep.f[i].2 + bias.2 - d + rng.noise() * 0.08 + forceDrift * t + extra(0.16), 64)]
+            torque += [q(ep.tq[i].0 + tbias.0 + rng.noise() * 0.004 + extra(0.008), 2048), q(ep.tq[i].1 + tbias.1 + rng.noise() * 0.004 + extra(0.008), 2048),
+                       q(ep.tq[i].2 + tbias.2 + rng.noise() * 0.003 + torqueDrift * t + extra(0.006), 2048)]
         }
         return (force, torque)
     }
@@ -73,8 +82,9 @@ enum RobotGenerator {
         [atan2(y, x), -0.3 + 1.2 * (z - 0.2), 0.1 * y, -2.2 + 1.5 * (x - 0.45) - 0.8 * (z - 0.2), 0.05 * y, 1.9 + 0.9 * (z - 0.2), 0.785 + psi]
     }
 
-    static func writeReassemble(_ ep: RobotEpisode, _ w: HDF5Writer, _ z: HDF5Compression, _ rng: inout SynthRandom, t0: Double) throws {
-        let (force, torque) = measured(ep, &rng)
+    static func writeReassemble(_ ep: RobotEpisode, _ w: HDF5Writer, _ z: HDF5Compression, _ rng: inout SynthRandom, t0: Double,
+                                noisy: SynthRandom? = nil) throws {
+        let (force, torque) = measured(ep, &rng, noisy: noisy)
         let n = ep.count
         try w.writeDataset("/robot_state/measured_force", values: force, shape: [n, 3], chunkRows: 8192, compression: z)
         try w.writeDataset("/robot_state/measured_torque", values: torque, shape: [n, 3], chunkRows: 8192, compression: z)
@@ -136,12 +146,13 @@ enum RobotGenerator {
         }
     }
 
-    static func writeAloha(_ ep: RobotEpisode, _ w: HDF5Writer, _ z: HDF5Compression, _ rng: inout SynthRandom, t0: Double) throws {
+    static func writeAloha(_ ep: RobotEpisode, _ w: HDF5Writer, _ z: HDF5Compression, _ rng: inout SynthRandom, t0: Double,
+                           noisy: SynthRandom? = nil) throws {
         let idx50 = Array(stride(from: 0, to: ep.count, by: 20))
         let m = idx50.count
         var qpos = [Float](), qvel = [Float](), effort = [Float](), action = [Float]()
         var last = [Double](repeating: 0, count: 14)
-        let (force, torque) = measured(ep, &rng)
+        let (force, torque) = measured(ep, &rng, noisy: noisy)
         for (r, i) in idx50.enumerated() {
             let left = Array(joints(ep.x[i], ep.y[i], ep.z[i], ep.psi[i]).prefix(6)) + [1 - ep.grip[i] / 0.08]
             let right: [Double] = [0, -0.96, 1.16, 0, -0.3, 0, 0]

@@ -30,6 +30,12 @@ public enum SynthJob {
         public var lidar = false
         /// Where to write one SVG per event class, if anywhere.
         public var preview: String?
+        /// How the sensors behave: `clean` (the default: modest noise and bias) or `noisy`
+        /// (issue 16's faults: IMU vibration σ ≈ 0.9 m/s², track noise 0.2 m / 0.2 m/s, a
+        /// precipitation sensor blipping 0.2–0.6 mm/h in dry air, visibility ±10 %, F/T bias
+        /// drift of 0.02 N/s and 0.01 N·m/s). Labels stay those of the noise-free state.
+        public var sensors: Sensors = .clean
+        public enum Sensors: String, Sendable, CaseIterable { case clean, noisy }
         public init() {}
     }
 
@@ -94,7 +100,7 @@ public enum SynthJob {
         let t0 = drivingT0(o, index: index)
         var sim = DrivingSimulation(seed: o.seed, file: index, duration: o.duration, rareRate: o.rareRate)
         var labeler = DrivingLabeler(source: name, t0: Int64(t0))
-        var publisher = try DrivingPublisher(writer: writer, t0: t0, seed: o.seed, file: index, lidar: o.lidar)
+        var publisher = try DrivingPublisher(writer: writer, t0: t0, seed: o.seed, file: index, lidar: o.lidar, noisy: o.sensors == .noisy)
         let ticks = Int((o.duration / DrivingSimulation.dt).rounded())
         var last = DrivingTick()
         for n in 1...ticks {
@@ -123,6 +129,7 @@ public enum SynthJob {
         j.key("layout"); j.string(o.layout.rawValue)
         j.key("zstd_level"); j.raw(String(o.zstdLevel))
         if o.lidar { j.key("lidar"); j.raw("true") }
+        if o.sensors != .clean { j.key("sensors"); j.string(o.sensors.rawValue) }
         j.key("tick_hz"); j.raw("100")
         j.key("ego_front_m"); j.double(DrivingSimulation.egoFront)
         j.key("wheel_base_m"); j.double(DrivingSimulation.wheelBase)

@@ -19,6 +19,7 @@ struct SynthCommand: OutcomeCommand {
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case driving, robot }
     enum Layout: String, ExpressibleByArgument, CaseIterable { case reassemble, aloha, both }
+    enum Sensors: String, ExpressibleByArgument, CaseIterable { case clean, noisy }
 
     @Option(help: "driving or robot.")
     var kind: Kind
@@ -50,6 +51,9 @@ struct SynthCommand: OutcomeCommand {
     @Flag(help: "Driving: add a 10 Hz roof lidar topic (PointCloud2, 256 KiB a sweep), as real logs carry.")
     var lidar = false
 
+    @Option(help: "clean (default) or noisy: IMU vibration (σ 0.9 m/s²), track noise (0.2 m, 0.2 m/s), a precipitation sensor blipping 0.2–0.6 mm/h in dry air, visibility ±10 %, F/T bias drift (0.02 N/s, 0.01 N·m/s). Labels stay those of the noise-free state.")
+    var sensors: Sensors = .clean
+
     @Option(help: "Write one SVG per event class, plotting the key signals around one instance, into this directory.")
     var preview: String?
 
@@ -72,6 +76,7 @@ struct SynthCommand: OutcomeCommand {
         o.preview = preview
         o.zstdLevel = zstdLevel
         o.lidar = lidar
+        o.sensors = sensors == .noisy ? .noisy : .clean
         let summary: SynthJob.Summary
         do {
             summary = try SynthJob.run(o) { line in FileHandle.standardError.write(Data("synth: \(line)\n".utf8)) }

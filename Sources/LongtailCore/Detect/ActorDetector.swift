@@ -10,8 +10,8 @@ import Darwin
 /// ego's reference point to its front bumper minus half the actor's length.
 ///
 /// Tracks jitter (position by 0.1–0.3 m, velocity by 0.2 m/s), so the rules read each
-/// track through a first-order filter with time constant `actor.smooth_s` (and the ego
-/// speed through the same), keep a band until the value leaves it by a margin
+/// track through a first-order filter with time constant `actor.smooth_s` (the ego speed,
+/// from precise wheel speeds, as measured), keep a band until the value leaves it by a margin
 /// (hysteresis), and need each condition to hold for the rule's minimum time.
 struct ActorDetector {
     let th: Thresholds
@@ -45,7 +45,7 @@ struct ActorDetector {
     private var lastTime: Double?
     /// The list period, learnt from the data (the smallest spacing seen).
     private var period = 0.1
-    /// The filtered ego speed and when it was updated.
+    /// The last known ego speed and when it was measured.
     private var ego: (t: Double, v: Double)?
 
     /// The thresholds this detector reads per actor, looked up once (a string-keyed lookup
@@ -99,24 +99,17 @@ struct ActorDetector {
         out.emit(name, "actor", r.start, r.lastTrue + period, confidence: confidence, facts)
     }
 
-    /// The ego speed through the actor filter (the raw one where there is no history).
-    private mutating func filteredEgo(_ t: Double, _ raw: Double) -> Double {
-        guard !raw.isNaN else { return ego?.v ?? raw }
-        guard var e = ego, t > e.t, t - e.t <= 1, tau > 0 else { ego = (t, raw); return raw }
-        e.v += (1 - exp(-(t - e.t) / tau)) * (raw - e.v)
-        e.t = t
-        ego = e
-        return e.v
-    }
-
     mutating func feed(_ t: Double, egoSpeed rawSpeed: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
         if let last = lastTime, t - last > 0.005 { period = min(period, max(0.01, t - last)) }
         lastTime = t
-        let v = filteredEgo(t, rawSpeed)
+        // The ego speed as measured: wheel speeds are precise, and a filter's lag while the
+        // ego brakes (1.8 m/s at −6 m/s² over 0.3 s) would shorten every TTC.
+        let v = rawSpeed.isNaN ? (ego?.v ?? rawSpeed) : rawSpeed
+        if !rawSpeed.isNaN { ego = (t, rawSpeed) }
         present.removeAll(keepingCapacity: true)   // lists are short: a linear search beats hashing
         for raw in actors {
             present.append(raw.id)
-            var st = states[raw.id] ?? ActorState(ttc: tracker(0.2, 0.2), crossing: tracker(0.5, 0.3), vru: tracker(0.3, 0.3),
+            var st = states[raw.id] ?? ActorState(ttc: tracker(0.3, 0.2), crossing: tracker(0.5, 0.3), vru: tracker(0.3, 0.3),
                                                   wrongWay: tracker(0.5, 0.3), outsideSince: nil)
             // The rules read the filtered track; the cut-in, a one-off crossing of wide bands, reads the raw one.
             if st.smooth == nil { st.smooth = Smoothed(t: t, x: raw.x, y: raw.y, vx: raw.vx, vy: raw.vy) } else { st.smooth!.update(t, raw, tau: tau) }
