@@ -131,8 +131,10 @@ public final class HDF5Writer {
         guard H5Dwrite(did, tid, lt_h5s_all(), lt_h5s_all(), lt_h5p_default(), &pointer) >= 0 else { throw fail(dataset) }
     }
 
-    /// Sets an attribute on the object at `object` ("/" for the file).
-    public func setAttribute(_ name: String, on object: String = "/", _ value: HDF5AttributeValue) throws(HDF5Error) {
+    /// Sets an attribute on the object at `object` ("/" for the file). One string is written
+    /// as a scalar (what h5py writes for `attrs[k] = "..."`) unless `array`: then strings are
+    /// always a 1-D array, of any length (a list of names reads as a list whatever its length).
+    public func setAttribute(_ name: String, on object: String = "/", _ value: HDF5AttributeValue, array: Bool = false) throws(HDF5Error) {
         let oid = H5Oopen(id, object, lt_h5p_default())
         guard oid >= 0 else { throw fail(object) }
         defer { _ = H5Oclose(oid) }
@@ -157,8 +159,7 @@ public final class HDF5Writer {
             let tid = H5Tcopy(lt_h5t_c_s1())
             _ = H5Tset_size(tid, lt_h5t_variable())
             _ = H5Tset_cset(tid, H5T_CSET_UTF8)
-            // One string is a scalar attribute (what h5py writes for `attrs[k] = "..."`).
-            let sid = v.count == 1 ? H5Screate(H5S_SCALAR) : space(v.count)
+            let sid = v.count == 1 && !array ? H5Screate(H5S_SCALAR) : space(v.count)
             let aid = H5Acreate2(oid, name, tid, sid, lt_h5p_default(), lt_h5p_default())
             var cstrings = v.map { strdup($0) }
             status = aid < 0 ? -1 : H5Awrite(aid, tid, &cstrings)

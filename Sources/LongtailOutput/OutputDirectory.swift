@@ -40,6 +40,28 @@ public enum OutputDirectory {
         removeLeftovers(dir)
     }
 
+    /// An output directory that cannot be created or written, with the system's reason.
+    public struct NotWritable: Error, CustomStringConvertible, Sendable {
+        public var dir: String
+        public var reason: String
+        public var description: String { "\(dir): cannot write results here (\(reason)); choose another --out" }
+    }
+
+    /// Creates `dir` if needed and checks that results can be written into it (a read-only
+    /// mount or a directory of another user fails here with the reason, before any scan).
+    public static func checkWritable(_ dir: String) throws(NotWritable) {
+        var isDir: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                let e = errno
+                throw NotWritable(dir: dir, reason: e != 0 ? String(cString: strerror(e)) : "it cannot be created")
+            }
+        } else if !isDir.boolValue {
+            throw NotWritable(dir: dir, reason: "it is a file, not a directory")
+        }
+        guard access(dir, W_OK | X_OK) == 0 else { throw NotWritable(dir: dir, reason: String(cString: strerror(errno))) }
+    }
+
     /// The directory a result is written into before `commit` moves it into `dir`.
     public static func stagingPath(_ dir: String) -> String { dir + "/.next" }
 

@@ -57,6 +57,11 @@ def main():
     al = h5py.File(out / "alignment" / "segments.h5", "r")
     wanted, groups = set(), []
     for sid, g in al.items():
+        # The events attribute is a list of names whatever their number (issue 15: it was a
+        # string for one event and an array for two).
+        ev = g.attrs["events"]
+        if not (hasattr(ev, "shape") and len(ev.shape) == 1):
+            failures.append(f"{sid}: events attribute {ev!r} is not a 1-D array")
         if g.attrs["source"] != source:
             continue
         for name, sg in g.items():

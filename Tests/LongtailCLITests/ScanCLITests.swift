@@ -43,6 +43,30 @@ import TestSupport
         #expect(g.stdoutText.contains("positions measured from 0.0 m behind the front bumper"))
     }
 
+    /// Issue 15: a read-only --out printed a raw NSCocoaErrorDomain text; `eval` said
+    /// "missed 1" but not which label, and scored another archive's labels as zeros silently.
+    @Test func unwritableOutAndEvalDetailsAreSaid() throws {
+        let dir = TestSupport.temporaryDirectory("cli-out")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("a-file").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let r = try TestSupport.run(Self.binary, ["scan", Self.driving, "--out", file])
+        #expect(r.status == 1 && r.stderr.contains("\(file): cannot write results here (it is a file, not a directory)"), "\(r.stderr)")
+        #expect(!r.stderr.contains("NSCocoaErrorDomain"))
+        let out = dir.appendingPathComponent("out").path
+        #expect(try TestSupport.run(Self.binary, ["scan", Self.driving, "--out", out]).status == 0)
+        // Labels with one extra hard brake at a time nothing happened: named as missed.
+        var labels = try String(contentsOfFile: Self.driving + "/labels.jsonl", encoding: .utf8)
+        labels += #"{"source": "drive-000.mcap", "event": "hard_brake", "start_ns": 1700000001000000000, "end_ns": 1700000002000000000}"# + "\n"
+        let extra = dir.appendingPathComponent("labels.jsonl").path
+        try labels.write(toFile: extra, atomically: true, encoding: .utf8)
+        let e = try TestSupport.run(Self.binary, ["eval", "--catalog", out, "--labels", extra])
+        #expect(e.stdoutText.contains("missed:    hard_brake  drive-000.mcap  2023-11-14T22:13:21.000Z  1.00 s"), "\(e.stdoutText)")
+        let robotLabels = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/robot/labels.jsonl").path
+        let foreign = try TestSupport.run(Self.binary, ["eval", "--catalog", out, "--labels", robotLabels])
+        #expect(foreign.stderr.contains("the labels name none of the scanned sources"), "\(foreign.stderr)")
+    }
+
     @Test func profilesListsTheBuiltins() throws {
         let r = try TestSupport.run(Self.binary, ["profiles"])
         #expect(r.status == 0)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LongtailCatalog
 import LongtailTools
 
 struct EvalCommand: ParsableCommand {
@@ -39,8 +40,23 @@ struct EvalCommand: ParsableCommand {
         let detected: [Evaluation.Interval], truth: [Evaluation.Interval]
         do { detected = try Evaluation.detections(in: catalog); truth = try Evaluation.read(labels) } catch { throw CLIFailure(error) }
         let scores = Evaluation.score(detected: detected, labels: truth, iouThreshold: iou)
+        if let warning = Evaluation.sourceMismatch(detected: detected, labels: truth) {
+            FileHandle.standardError.write(Data("longtail: warning: \(warning)\n".utf8))
+        }
         let stdout = StandardOutput()
         defer { stdout.flush() }
         stdout.write(format == .json ? Evaluation.json(scores, iou: iou) : Evaluation.table(scores, iou: iou))
+        // Which labels were missed and which detections matched nothing (the first 20 of each).
+        if format == .table {
+            func line(_ what: String, _ x: Evaluation.Interval) -> String {
+                "\(what) \(x.event)  \(x.source)  \(CatalogTime.format(x.startNs))  \(String(format: "%.2f", Double(x.endNs - x.startNs) / 1e9)) s"
+            }
+            let missed = scores.flatMap(\.missed), unmatched = scores.flatMap(\.unmatched)
+            if !missed.isEmpty || !unmatched.isEmpty { stdout.line("") }
+            for x in missed.prefix(20) { stdout.line(line("missed:   ", x)) }
+            if missed.count > 20 { stdout.line("missed:    … and \(missed.count - 20) more") }
+            for x in unmatched.prefix(20) { stdout.line(line("unmatched:", x)) }
+            if unmatched.count > 20 { stdout.line("unmatched: … and \(unmatched.count - 20) more") }
+        }
     }
 }

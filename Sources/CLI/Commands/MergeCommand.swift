@@ -31,6 +31,7 @@ struct MergeCommand: OutcomeCommand {
 
     mutating func execute() throws -> Outcome {
         let tiers = try tierFlags.options()
+        do { try OutputDirectory.checkWritable(out) } catch { throw CLIFailure(error) }
         do { try OutputDirectory.prepare(out, force: force, resume: false, resumable: false, work: false) } catch { throw CLIFailure(error) }
         var o = BatchOptions(paths: [], out: out, profile: nil)
         o.tiers = tiers

@@ -85,6 +85,7 @@ struct ScanCommand: OutcomeCommand {
             throw ValidationError("\(error)")
         }
         if let out, !dryRun {
+            do { try OutputDirectory.checkWritable(out) } catch { throw CLIFailure(error) }
             do { try OutputDirectory.prepare(out, force: force, resume: resume, resumable: true, work: true) } catch { throw CLIFailure(error) }
         }
         let interrupt = InterruptHandler()

@@ -40,7 +40,8 @@ final class AlignmentWriter {
             let events = scan.events.filter { $0.startNs < seg.endNs && $0.endNs > seg.startNs }
             try writer.setAttribute("source", on: group, .strings([scan.source]))
             try writer.setAttribute("interval_ns", on: group, .integers([seg.startNs, seg.endNs]))
-            try writer.setAttribute("events", on: group, .strings(events.isEmpty ? [""] : events.map(\.name)))
+            // Always an array of names (empty for none): one event read as a string, two as a list.
+            try writer.setAttribute("events", on: group, .strings(events.map(\.name)), array: true)
             try writer.setAttribute("rarity", on: group, .floats([record.rarity[k].score, record.rarity[k].percentile]))
             try writer.setAttribute("profile", on: group, .strings([profile.name]))
             try Self.writeSeries(series[n], under: group, writer)

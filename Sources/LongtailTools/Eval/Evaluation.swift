@@ -25,6 +25,9 @@ public enum Evaluation {
         public var truePositives = 0
         public var falsePositives = 0
         public var misses = 0
+        /// The labels no detection matched, and the detections that matched no label.
+        public var missed: [Interval] = []
+        public var unmatched: [Interval] = []
         public var precision: Double { truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives) }
         public var recall: Double { truePositives + misses == 0 ? 1 : Double(truePositives) / Double(truePositives + misses) }
         public var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }
@@ -91,9 +94,20 @@ public enum Evaluation {
             s.truePositives += usedD.count
             s.falsePositives += d.count - usedD.count
             s.misses += l.count - usedL.count
+            s.missed += l.indices.filter { !usedL.contains($0) }.map { l[$0] }
+            s.unmatched += d.indices.filter { !usedD.contains($0) }.map { d[$0] }
             scores[key[1]] = s
         }
         return scores.values.sorted { $0.event < $1.event }
+    }
+
+    /// A warning when the labels and the detections name no source in common (labels of
+    /// another archive score every class zero), nil otherwise.
+    public static func sourceMismatch(detected: [Interval], labels: [Interval]) -> String? {
+        let a = Set(labels.map(\.source)), b = Set(detected.map(\.source))
+        guard !a.isEmpty, !b.isEmpty, a.isDisjoint(with: b) else { return nil }
+        return "the labels name none of the scanned sources (labels: \(a.sorted().prefix(3).joined(separator: ", ")); "
+            + "scan: \(b.sorted().prefix(3).joined(separator: ", "))): are they from another archive?"
     }
 
     /// All classes together.
