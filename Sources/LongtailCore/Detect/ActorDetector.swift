@@ -28,11 +28,10 @@ struct ActorDetector {
         var t: Double, x: Double, y: Double, vx: Double, vy: Double
         /// Moves toward `a` by the filter's weight for the time since the last update; a
         /// track unseen for over a second restarts from its new sample.
-        mutating func update(_ now: Double, _ a: ActorObservation, tau: Double) {
+        mutating func update(_ now: Double, _ a: ActorObservation, gain k: Double) {
             let dt = now - t
             guard dt > 0 else { return }
-            guard dt <= 1, tau > 0 else { self = Smoothed(t: now, x: a.x, y: a.y, vx: a.vx, vy: a.vy); return }
-            let k = 1 - exp(-dt / tau)
+            guard dt <= 1, k < 1 else { self = Smoothed(t: now, x: a.x, y: a.y, vx: a.vx, vy: a.vy); return }
             x += k * (a.x - x); y += k * (a.y - y); vx += k * (a.vx - vx); vy += k * (a.vy - vy)
             t = now
         }
@@ -99,6 +98,17 @@ struct ActorDetector {
         out.emit(name, "actor", r.start, r.lastTrue + period, confidence: confidence, facts)
     }
 
+    /// The filter's gain for a step of `dt` seconds, 1 − e^(−dt/τ) (1: no filtering). Lists
+    /// come at a steady rate, so the last value is kept: one `exp` per rate change, not per actor.
+    private var gainCache: (dt: Double, k: Double) = (.nan, 1)
+    private mutating func gain(_ step: Double) -> Double {
+        let dt = (step * 1e6).rounded() / 1e6   // to the microsecond: list times jitter in the last bits
+        if dt == gainCache.dt { return gainCache.k }
+        let k = tau > 0 ? 1 - exp(-dt / tau) : 1
+        gainCache = (dt, k)
+        return k
+    }
+
     mutating func feed(_ t: Double, egoSpeed rawSpeed: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
         if let last = lastTime, t - last > 0.005 { period = min(period, max(0.01, t - last)) }
         lastTime = t
@@ -112,7 +122,9 @@ struct ActorDetector {
             var st = states[raw.id] ?? ActorState(ttc: tracker(0.3, 0.2), crossing: tracker(0.5, 0.3), vru: tracker(0.3, 0.3),
                                                   wrongWay: tracker(0.5, 0.3), outsideSince: nil)
             // The rules read the filtered track; the cut-in, a one-off crossing of wide bands, reads the raw one.
-            if st.smooth == nil { st.smooth = Smoothed(t: t, x: raw.x, y: raw.y, vx: raw.vx, vy: raw.vy) } else { st.smooth!.update(t, raw, tau: tau) }
+            if let old = st.smooth { st.smooth!.update(t, raw, gain: gain(t - old.t)) } else {
+                st.smooth = Smoothed(t: t, x: raw.x, y: raw.y, vx: raw.vx, vy: raw.vy)
+            }
             let s = st.smooth!
             var a = raw
             a.x = s.x; a.y = s.y; a.vx = s.vx; a.vy = s.vy

@@ -126,8 +126,10 @@ struct SignalQueue {
                     for c in 0..<width where mask & (1 << UInt64(c)) != 0 { columnState[c].far += 1 }
                     return nil
                 }
+                farRun = nil
+            } else if farRun != nil {
+                farRun = nil
             }
-            farRun = nil
             if t - last > maxGapNs { gapTimes.append((last, t)) }
         }
         lastTime = t
