@@ -163,6 +163,13 @@ import LongtailTools
             #expect(s.warnings.isEmpty && s.missing.isEmpty, "\(s.source): \(s.warnings) \(s.missing)")
             #expect(s.segments.count >= 10 && s.ticks > 2000)
         }
+        // The Husky's IMU is mounted y-up (issue 15): husky.toml turns it into the vehicle
+        // frame, measured from the file (docs/profiles/husky.toml says how).
+        let huskyProfile = try Profile.load(TestSupport.repoRoot.appendingPathComponent("docs/profiles/husky.toml").path)
+        let h = try #require(try SourceScanner.scan(husky, profile: huskyProfile).first)
+        #expect(h.warnings.isEmpty && h.missing.isEmpty && Set(h.found.keys) == ["speed", "accel.x", "accel.y", "yaw_rate"], "\(h.warnings)")
+        #expect(!h.events.contains { $0.name == "high_lateral_accel" || $0.name == "hard_brake" || $0.name == "swerve" },
+                "\(h.events.map { "\($0.name) \($0.facts)" })")
         // The Husky's odometry pauses once for longer than max_gap_s: reported, not bridged.
         let huskyGaps = result.scans[0].gaps
         #expect(!huskyGaps.isEmpty && huskyGaps.allSatisfy { profile.signals.map(\.name).contains($0.signal) && $0.endNs > $0.startNs })
