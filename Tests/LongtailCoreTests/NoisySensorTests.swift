@@ -75,6 +75,23 @@ import Testing
         if let r = rain.first { #expect(Self.iou(r, 100, 400) > 0.97) }
     }
 
+    @Test func weatherReportedEveryFiveSecondsIsFollowed() throws {
+        // A weather station reporting at 0.2 Hz: one tick in 500 carries a reading, the rest
+        // are NaN. 10 mm/h from 100 s to 300 s is one heavy-rain event; fog the same way.
+        let events = try DetectorTests.drive(400) { t in
+            var f = Self.calm(t)
+            let reporting = Int((t * 100).rounded()) % 500 == 0
+            f.precipitation = reporting ? (t >= 100 && t < 300 ? 10 : 0) : .nan
+            f.visibility = reporting ? (t >= 100 && t < 300 ? 120 : 10_000) : .nan
+            return f
+        }
+        for name in ["heavy_rain", "fog"] {
+            let e = events.filter { $0.name == name }
+            #expect(e.count == 1, "\(name): \(e.map { (Self.seconds($0.startNs), Self.seconds($0.endNs)) })")
+            if let x = e.first { #expect(Self.iou(x, 100, 300) > 0.9, "\(name) \(Self.seconds(x.startNs))–\(Self.seconds(x.endNs))") }
+        }
+    }
+
     @Test func fogWithANoisyVisibilitySensorIsOneEvent() throws {
         // 150 m ± 40 m of visibility for 3 minutes: some readings cross 200 m; neither the
         // fog splits nor does a low-visibility event appear inside it.

@@ -5,8 +5,9 @@
 /// minutes. So each second is summarised (the last reading of each signal, any ABS/ESC/TCS
 /// activation in it), each signal is smoothed by a running median over `weather.median_s`
 /// seconds (isolated blips and spikes vanish), and each rule has an enter and an exit
-/// threshold (hysteresis) and a minimum duration. A second without readings neither starts
-/// nor ends a condition for up to `weather.hold_s` seconds. Intervals are reported at the
+/// threshold (hysteresis) and a minimum duration. A second without a reading repeats the
+/// last one for up to `weather.hold_s` seconds (reports slower than 1 Hz, dropouts); after
+/// that it is unknown and neither starts nor ends a condition. Intervals are reported at the
 /// median's centre, so the smoothing does not shift them.
 struct WeatherDetector {
     let th: Thresholds
@@ -23,6 +24,9 @@ struct WeatherDetector {
     private var raining = false, snowing = false, foggy = false, hazy = false
     private var lastKnown: (precipitation: Double, temperature: Double, visibility: Double) = (-.infinity, -.infinity, -.infinity)
     private let lag: Double, hold: Double
+    /// The last reading of each smoothed signal and when it came.
+    private var held: (precipitation: (value: Double, at: Double), temperature: (value: Double, at: Double), visibility: (value: Double, at: Double))
+        = ((.nan, -.infinity), (.nan, -.infinity), (.nan, -.infinity))
 
     private struct Summary {
         var precipitation = Double.nan, temperature = Double.nan, visibility = Double.nan, wiper = Double.nan
@@ -99,7 +103,17 @@ struct WeatherDetector {
 
     /// Second `last` is complete: evaluates the rules at the centre of the window ending there.
     private mutating func evaluate(_ last: Double, _ out: inout EventSink) {
-        recent[next] = summary
+        // Weather reports may come slower than once a second (or drop out): a second without
+        // a reading repeats the last one for up to `weather.hold_s`.
+        var reading = summary
+        let limit = hold
+        func carry(_ v: inout Double, _ kept: inout (value: Double, at: Double)) {
+            if v.isFinite { kept = (v, last) } else if last - kept.at <= limit { v = kept.value }
+        }
+        carry(&reading.precipitation, &held.precipitation)
+        carry(&reading.temperature, &held.temperature)
+        carry(&reading.visibility, &held.visibility)
+        recent[next] = reading
         next = (next + 1) % recent.count
         let p = Self.median(recent.map(\.precipitation)), temp = Self.median(recent.map(\.temperature))
         let vis = Self.median(recent.map(\.visibility))
