@@ -71,6 +71,7 @@ import TestSupport
         // Knowledge: every number in a caption is a value of its record.
         let lines = try String(contentsOfFile: dir.path + "/alignment/knowledge.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == aligned.count)
+        var instructions = Set<String>()
         for line in lines {
             let rec = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
             var values = Set<Double>()
@@ -83,11 +84,19 @@ import TestSupport
             for e in rec["events"] as! [[String: Any]] { collect(e["facts"]!) }
             let caption = rec["caption"] as! String
             #expect(rec["response"] as? String == caption && (rec["instruction"] as? String)?.isEmpty == false)
+            // The instruction names the record's events (issue 15: every record had the same one).
+            let instruction = rec["instruction"] as? String ?? ""
+            for e in rec["events"] as! [[String: Any]] {
+                let name = (e["name"] as? String ?? "").replacingOccurrences(of: "_", with: " ")
+                #expect(instruction.contains(name), "\(instruction) lacks \(name)")
+            }
+            instructions.insert(instruction)
             let numbers = caption.replacingOccurrences(of: "−", with: "-").split(whereSeparator: { !"0123456789.-".contains($0) })
                 .compactMap { Double($0.trimmingCharacters(in: CharacterSet(charactersIn: "."))) }
             #expect(!numbers.isEmpty)
             for n in numbers { #expect(values.contains(n) || values.contains(-n), "\(n) is not in the record: \(caption)") }
         }
+        #expect(instructions.count > 1, "\(instructions)")
         // Excluded rows are NaN in the shard.
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/pretrain/manifest.json"))) as! [String: Any]
         let src = ((manifest["shards"] as! [[String: Any]])[0]["sources"] as! [[String: Any]])[0]

@@ -138,6 +138,21 @@ public enum Knowledge {
         return sentences.joined(separator: ". ") + "."
     }
 
+    /// The record's instruction, naming what its response describes: the segment's events
+    /// in order of first occurrence, or, for a segment without one, how rare it is.
+    static func instruction(events: [DetectedEvent], percentile: Double, domain: Profile.Domain) -> String {
+        let what = domain == .driving ? "driving" : "manipulation"
+        var names: [String] = []
+        for e in events where !names.contains(e.name) { names.append(e.name) }
+        let spoken = names.map { $0.replacingOccurrences(of: "_", with: " ") }
+        guard let last = spoken.last else {
+            let top = max(0.1, ((1 - percentile) * 1000).rounded() / 10)
+            return "This \(what) segment is among the rarest \(Formatting.fixed(top, 1)) % of its archive without a named event: describe what its signals show."
+        }
+        let list = spoken.count == 1 ? last : spoken.dropLast().joined(separator: ", ") + " and " + last
+        return "Describe the \(list) in this \(what) segment: what happened, the measured values, and why it is rare."
+    }
+
     /// One knowledge record as a JSON line.
     static func record(id: String, source: String, segment seg: SegmentRecord, rarity: SegmentRarity,
                        events: [DetectedEvent], features: [String], domain: Profile.Domain) -> String {
@@ -159,8 +174,7 @@ public enum Knowledge {
         for (i, (k, v)) in context.enumerated() { j.key(k, first: i == 0); j.double(v) }
         j.raw("}")
         j.key("caption"); j.string(caption)
-        let what = domain == .driving ? "driving" : "manipulation"
-        j.key("instruction"); j.string("Describe what happened in this \(what) segment and why it is rare.")
+        j.key("instruction"); j.string(instruction(events: events, percentile: rarity.percentile, domain: domain))
         j.key("response"); j.string(caption)
         j.raw("}")
         return j.text
