@@ -126,10 +126,7 @@ enum InputFiles {
                 for item in items.filter({ $0.hasSuffix(".mcap") || $0.hasSuffix(".bag") || $0.hasSuffix(".h5") || $0.hasSuffix(".hdf5") }).sorted() {
                     let f = (p as NSString).appendingPathComponent(item)
                     // Inside a directory, only regular files are logs (a FIFO would block the batch).
-                    if RegularFile.problem(f) != nil {
-                        var st = stat()
-                        if stat(f, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { continue }   // a directory named like a log
-                    }
+                    if isDirectory(f) { continue }   // a directory named like a log
                     out.append((f, String(f.dropFirst(p.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))))
                 }
             } else {

@@ -44,8 +44,6 @@ struct ActorDetector {
     private var lastTime: Double?
     /// The list period, learnt from the data (the smallest spacing seen).
     private var period = 0.1
-    /// The last known ego speed and when it was measured.
-    private var ego: (t: Double, v: Double)?
 
     /// The thresholds this detector reads per actor, looked up once (a string-keyed lookup
     /// per actor and rule cost more than the rules).
@@ -109,13 +107,12 @@ struct ActorDetector {
         return k
     }
 
-    mutating func feed(_ t: Double, egoSpeed rawSpeed: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
+    /// One list at time `t`. `v` is the ego speed as measured (the last known one, kept by
+    /// `DrivingDetector`): wheel speeds are precise, and a filter's lag while the ego brakes
+    /// (1.8 m/s at −6 m/s² over 0.3 s) would shorten every TTC.
+    mutating func feed(_ t: Double, egoSpeed v: Double, _ actors: [ActorObservation], _ out: inout EventSink) {
         if let last = lastTime, t - last > 0.005 { period = min(period, max(0.01, t - last)) }
         lastTime = t
-        // The ego speed as measured: wheel speeds are precise, and a filter's lag while the
-        // ego brakes (1.8 m/s at −6 m/s² over 0.3 s) would shorten every TTC.
-        let v = rawSpeed.isNaN ? (ego?.v ?? rawSpeed) : rawSpeed
-        if !rawSpeed.isNaN { ego = (t, rawSpeed) }
         present.removeAll(keepingCapacity: true)   // lists are short: a linear search beats hashing
         for raw in actors {
             present.append(raw.id)
@@ -143,10 +140,10 @@ struct ActorDetector {
             if abs(raw.y) > outside { st.outsideSince = t }
             let rawGap = raw.x - front - raw.length / 2
             if raw.cls.isVehicle, abs(raw.y) < inside, rawGap > 0, let since = st.outsideSince, !cutInDone.contains(raw.id) {
-                let rss = Self.rssDistance(rear: rawSpeed.isNaN ? v : rawSpeed, front: raw.vx, rho: rho, aMax: aMax, brake: brake)
+                let rss = Self.rssDistance(rear: v, front: raw.vx, rho: rho, aMax: aMax, brake: brake)
                 if rawGap < rss {
                     out.emit("cut_in", "actor", since, t + period, confidence: marginConfidence(rss - rawGap, threshold: 0, full: 5),
-                             [("gap_m", .number(rawGap)), ("rss_distance_m", .number(rss)), ("relative_speed_mps", .number(raw.vx - (rawSpeed.isNaN ? v : rawSpeed)))])
+                             [("gap_m", .number(rawGap)), ("rss_distance_m", .number(rss)), ("relative_speed_mps", .number(raw.vx - (v)))])
                 }
                 cutInDone.insert(raw.id)
             }

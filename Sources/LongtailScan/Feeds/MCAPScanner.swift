@@ -101,10 +101,6 @@ struct MCAPScanner {
         /// Frees the counters (the loop is not used after).
         func release() { counters.deallocate() }
 
-        static func malformed(_ error: CDRError, _ raw: RawRecord, _ path: String) -> MCAPError {
-            MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
-                      offset: raw.offset, chunkOffset: raw.chunkOffset, file: path)
-        }
     }
 
     /// One message's actor list from the ragged columns.
