@@ -89,7 +89,7 @@ public enum BatchRun {
                                        store: work.map { w in ResultFileStore(paths: Dictionary(files.map { ($0.path, w.resultPath(for: $0.path)) },
                                                                                                 uniquingKeysWith: { a, _ in a })) })
         // A directory argument without a single log is said, not an empty success.
-        for p in o.paths where InputFiles.isDirectory(p) && !files.contains(where: { $0.path.hasPrefix(p) }) {
+        for p in o.paths where InputFiles.isDirectory(p) && !files.contains(where: { $0.path.hasPrefix(p.hasSuffix("/") ? p : p + "/") }) {
             result.failures.append(ScanFailure(file: InputFile(path: p, size: 0, hash: ""),
                                                reason: "\(p): no logs (.mcap, .bag, .h5, .hdf5 files) under this directory"))
         }
