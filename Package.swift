@@ -37,7 +37,7 @@ let package = Package(
 
         // The libraries, top to bottom; each imports only libraries above it (docs/architecture.md).
         // Support: atomic files, clocks, number formatting, JSON text, source ids, FNV-1a.
-        .target(name: "LongtailSupport"),
+        .target(name: "LongtailSupport", dependencies: ["CDeflate", "CISAL"]),
         // Columns, SIMD kernels, the event table, detectors, the rarity model. No I/O.
         .target(name: "LongtailCore"),
         // Formats.

@@ -47,7 +47,7 @@ public enum HDF5Library {
     }
 
     /// Per-thread flag: this thread's automatic error printing is off.
-    nonisolated(unsafe) private static let silencedKey: pthread_key_t = {
+    private static let silencedKey: pthread_key_t = {
         var key = pthread_key_t()
         _ = pthread_key_create(&key, nil)
         return key

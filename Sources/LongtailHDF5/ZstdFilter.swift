@@ -59,7 +59,10 @@ enum ZstdFilter {
             let level = cdCount > 0 && cdValues != nil ? Int32(bitPattern: cdValues![0]) : 3
             let bound = ZSTD_compressBound(nbytes)
             guard let out = H5allocate_memory(bound, false) else { return 0 }
-            let n = ZSTD_compress(out, bound, input, nbytes, level)
+            // One context per thread, reused: `ZSTD_compress` would create and free one per
+            // chunk (its tables cost more than a small chunk's compression). Same frames.
+            let n = compressionContext().map { ZSTD_compressCCtx($0, out, bound, input, nbytes, level) }
+                ?? ZSTD_compress(out, bound, input, nbytes, level)
             if ZSTD_isError(n) != 0 { H5free_memory(out); return 0 }
             H5free_memory(input)
             buf.pointee = out
@@ -68,8 +71,22 @@ enum ZstdFilter {
         }
     }
 
+    /// Per thread: a compression context, freed when the thread ends.
+    private static let contextKey: pthread_key_t = {
+        var key = pthread_key_t()
+        _ = pthread_key_create(&key) { p in _ = ZSTD_freeCCtx(OpaquePointer(p)) }
+        return key
+    }()
+
+    private static func compressionContext() -> OpaquePointer? {
+        if let p = pthread_getspecific(contextKey) { return OpaquePointer(p) }
+        guard let c = ZSTD_createCCtx() else { return nil }
+        _ = pthread_setspecific(contextKey, UnsafeRawPointer(c))
+        return c
+    }
+
     /// Per thread: the decompressed size of one chunk of the dataset being read (0: unknown).
-    nonisolated(unsafe) private static let expectedKey: pthread_key_t = {
+    private static let expectedKey: pthread_key_t = {
         var key = pthread_key_t()
         _ = pthread_key_create(&key, nil)
         return key

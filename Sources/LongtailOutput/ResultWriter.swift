@@ -26,7 +26,9 @@ public enum ResultWriter {
     /// Writes every output of `r` into `dir`: first whole into a staging directory, then
     /// moved into place entry by entry (`OutputDirectory.commit`). A failure (a full disk)
     /// removes the staging directory and leaves what `dir` held before.
-    public static func write(_ r: ScanResult, to dir: String, options o: TierOptions) throws -> Summary {
+    /// `threads` above 1 writes the HDF5 tiers (alignment and pretraining) on a thread of
+    /// their own beside the JSON lines and the catalog; the bytes are the same either way.
+    public static func write(_ r: ScanResult, to dir: String, options o: TierOptions, threads: Int = 1) throws -> Summary {
         // A rewrite in which every file failed would replace a result with nothing.
         if r.sources.isEmpty, !r.failures.isEmpty, !OutputDirectory.existingResults(dir).isEmpty {
             throw NothingToReplace(dir: dir, failed: r.failures.count)
@@ -35,7 +37,7 @@ public enum ResultWriter {
         let staging = try OutputDirectory.makeStaging(dir)
         let summary: Summary
         do {
-            summary = try writeAll(r, to: staging, options: o)
+            summary = try writeAll(r, to: staging, options: o, threads: threads)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
@@ -45,7 +47,7 @@ public enum ResultWriter {
     }
 
     /// Writes every output of `r` into `dir` (each file atomically).
-    static func writeAll(_ r: ScanResult, to dir: String, options o: TierOptions) throws -> Summary {
+    static func writeAll(_ r: ScanResult, to dir: String, options o: TierOptions, threads: Int = 1) throws -> Summary {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let chosen = TierSelection.select(r, o)
         var summary = Summary()
@@ -55,23 +57,41 @@ public enum ResultWriter {
         let alignment = try AlignmentWriter(dir: dir + "/alignment", options: o)
         let pretrain = try PretrainWriter(dir: dir + "/pretrain", options: o)
         var whole = WholeScans(r)
+        // With a thread to spare, the HDF5 tiers are written on their own thread; libhdf5 is
+        // not thread-safe, so nothing else calls it while that thread runs.
+        let tiers = threads > 1 ? SerialWorker() : nil
+        defer { try? tiers?.finish() }
         // The catalog writer takes rows source by source; each source's other outputs are
         // written as its rows are made, so each stored result is read back once.
         try Catalog.write(to: dir + "/" + Catalog.fileName, run: CatalogRows.run(r), sources: CatalogRows.sources(r)) { emit in
             for (si, record) in r.sources.enumerated() {
                 let scan = try whole.scan(si)
+                // The tiers first, so their thread starts while this one writes JSON lines.
+                // Their signals are read back here unless that calls libhdf5 (an HDF5 episode).
+                let picked: AlignmentWriter.Picked?
+                if tiers != nil && !NativeSignals.usesHDF5(scan.id) {
+                    picked = try AlignmentWriter.read(record, whole: scan, chosen: chosen[si])
+                } else {
+                    picked = nil
+                }
+                let writeTiers: () throws -> Void = {
+                    let signals = try picked ?? AlignmentWriter.read(record, whole: scan, chosen: chosen[si])
+                    try alignment.add(record, whole: scan, signals, model: r.model)
+                    try pretrain.add(record, whole: scan, chosen: chosen[si])
+                }
+                if let tiers { try tiers.submit(writeTiers) } else { try writeTiers() }
                 try files.add(record, whole: scan, model: r.model)
-                try alignment.add(record, whole: scan, chosen: chosen[si], model: r.model)
-                try pretrain.add(record, whole: scan, chosen: chosen[si])
                 for row in CatalogRows.segments(record, whole: scan, chosen: chosen[si], model: r.model, o) { try emit(row) }
             }
             try files.close(r)
-            let a = try alignment.close(), p = try pretrain.close()
-            summary.alignmentSegments = a.segments
-            summary.alignmentBytes = a.bytes
-            summary.pretrainBytes = p.bytes
-            summary.pretrainShards = p.shards.count
         }
+        // The catalog is complete (its indexes were built while the tier thread went on).
+        try tiers?.finish()
+        let a = try alignment.close(), p = try pretrain.close()
+        summary.alignmentSegments = a.segments
+        summary.alignmentBytes = a.bytes
+        summary.pretrainBytes = p.bytes
+        summary.pretrainShards = p.shards.count
         return summary
     }
 }

@@ -98,9 +98,14 @@ final class WorkerPool: @unchecked Sendable {
             let profile = try o.profile ?? Profile.load(ProfileChoice.auto(for: path))
             r.profile = profile.name
             if !o.dryRun, let out = o.out, o.tiers != nil { try WorkDir(out: out).write(profile: profile) }
-            r.scans = try SourceScanner.scan(path, profile: profile, dryRun: o.dryRun, pretrainHz: o.pretrainHz(profile), pipelined: o.pipelined)
-            // Hashed once the scan has read it (a file that fails at its first bytes is not read whole).
-            if !o.dryRun && o.tiers != nil { r.hash = (try? ContentHash.of(file: path)) ?? "" }
+            let digest = ContentDigest()
+            r.scans = try SourceScanner.scan(path, profile: profile, dryRun: o.dryRun, pretrainHz: o.pretrainHz(profile),
+                                             pipelined: o.pipelined, digest: digest)
+            // Hashed as the scan read it, or once the scan has read it (a file that fails at
+            // its first bytes is not read whole).
+            if !o.dryRun && o.tiers != nil {
+                r.hash = digest.hex(ifCovering: stat.size) ?? (try? ContentHash.of(file: path)) ?? ""
+            }
             return (r, profile)
         } catch {
             r.failure = "\(error)"

@@ -21,9 +21,11 @@ public enum SourceScanner {
     /// - Parameters:
     ///   - pretrainHz: also keep the signals at this rate for the pretraining tier.
     ///   - pipelined: MCAP chunks are read and decompressed on a second thread.
+    ///   - digest: fed the file's bytes as an MCAP file is read whole (its content hash
+    ///     without a second read); other formats leave it empty.
     /// - Throws: `UnreadableFile`, `MCAPError` or `HDF5Error` naming the file.
     public static func scan(_ path: String, profile: Profile, dryRun: Bool = false, pretrainHz: Double? = nil,
-                            pipelined: Bool = false) throws -> [SourceScan] {
+                            pipelined: Bool = false, digest: ContentDigest? = nil) throws -> [SourceScan] {
         if let problem = RegularFile.problem(path) { throw UnreadableFile(path: path, reason: problem) }
         if isBag(path) {
             return [try BagScanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)]
@@ -31,16 +33,23 @@ public enum SourceScanner {
         if HDF5File.isHDF5(path: path) {
             return try HDF5Scanner(profile: profile, path: path, pretrainHz: pretrainHz).scan(dryRun: dryRun)
         }
-        return [try MCAPScanner(profile: profile, path: path, pretrainHz: pretrainHz, pipelined: pipelined).scan(dryRun: dryRun)]
+        return [try MCAPScanner(profile: profile, path: path, pretrainHz: pretrainHz, pipelined: pipelined, digest: digest).scan(dryRun: dryRun)]
     }
 
     /// Whether the file starts with a ROS 1 bag's magic line (any version: the bag reader
     /// names older versions).
-    static func isBag(_ path: String) -> Bool {
-        guard let f = fopen(path, "rb") else { return false }
+    static func isBag(_ path: String) -> Bool { BagReader.looksLikeBag(head(path, 7)) }
+
+    /// Whether the file starts with MCAP's magic.
+    static func isMCAP(_ path: String) -> Bool { head(path, 8) == [0x89, 0x4D, 0x43, 0x41, 0x50, 0x30, 0x0D, 0x0A] }
+
+    /// The file's first `count` bytes (fewer when it is shorter or cannot be read).
+    private static func head(_ path: String, _ count: Int) -> [UInt8] {
+        guard let f = fopen(path, "rb") else { return [] }
         defer { fclose(f) }
-        var head = [UInt8](repeating: 0, count: 7)
-        return fread(&head, 1, 7, f) == 7 && BagReader.looksLikeBag(head)
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = fread(&bytes, 1, count, f)
+        return Array(bytes.prefix(n))
     }
 
     /// The features of a domain's segments, in vector order (the rarity model's).

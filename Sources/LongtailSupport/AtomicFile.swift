@@ -117,6 +117,13 @@ public final class LineFile {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// Appends `bytes` (UTF-8 text) and a newline.
+    public func line(_ bytes: [UInt8]) throws(AtomicFile.Failure) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
     private func flush() throws(AtomicFile.Failure) {
         guard let file else { return }
         let n = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }

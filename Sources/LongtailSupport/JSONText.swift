@@ -1,11 +1,20 @@
 /// Writes JSON text by hand so numbers keep their exact types: integers print as
 /// integers, floats as the shortest text that round-trips (float32 as float32), and
 /// NaN/±inf as the strings "nan", "inf", "-inf", which JSON cannot otherwise carry.
+///
+/// The text is built as UTF-8 bytes (`bytes`): JSON lines and catalog rows are written
+/// by the hundred thousand, and appending bytes costs a fraction of growing a `String`.
 public struct JSONText {
-    /// The text written so far.
-    public var text = ""
+    /// The UTF-8 bytes written so far.
+    public var bytes: [UInt8] = []
 
-    public init() { text.reserveCapacity(512) }
+    /// The text written so far.
+    public var text: String {
+        get { String(decoding: bytes, as: UTF8.self) }
+        set { bytes = Array(newValue.utf8) }
+    }
+
+    public init() { bytes.reserveCapacity(512) }
 
     /// `s` as a JSON string literal.
     public static func quoted(_ s: String) -> String {
@@ -16,56 +25,96 @@ public struct JSONText {
 
     /// Appends a JSON string literal.
     public mutating func string(_ s: String) {
-        text.append("\"")
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": text.append("\\\"")
-            case "\\": text.append("\\\\")
-            case "\n": text.append("\\n")
-            case "\r": text.append("\\r")
-            case "\t": text.append("\\t")
-            case _ where u.value < 0x20:
-                let h = String(u.value, radix: 16)
-                text.append("\\u" + String(repeating: "0", count: 4 - h.count) + h)
-            default: text.unicodeScalars.append(u)
+        bytes.append(0x22)
+        var s = s
+        s.withUTF8 { u in
+            // Runs without a character to escape are copied whole.
+            var start = 0
+            for (i, b) in u.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i]))
+                escape(b)
+                start = i + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[start...]))
         }
-        text.append("\"")
+        bytes.append(0x22)
+    }
+
+    private mutating func escape(_ b: UInt8) {
+        switch b {
+        case 0x22: raw("\\\"")
+        case 0x5C: raw("\\\\")
+        case 0x0A: raw("\\n")
+        case 0x0D: raw("\\r")
+        case 0x09: raw("\\t")
+        default:
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+        }
     }
 
     /// Appends a float64 that round-trips exactly.
     public mutating func double(_ v: Double) {
-        if v.isNaN { text.append("\"nan\"") } else if v.isInfinite { text.append(v < 0 ? "\"-inf\"" : "\"inf\"") } else {
-            text.append(v.description)
+        if v.isNaN { raw("\"nan\"") } else if v.isInfinite { raw(v < 0 ? "\"-inf\"" : "\"inf\"") } else {
+            raw(v.description)
         }
     }
 
     /// Appends a float32 as its shortest float32 text.
     public mutating func float(_ v: Float) {
-        if v.isNaN { text.append("\"nan\"") } else if v.isInfinite { text.append(v < 0 ? "\"-inf\"" : "\"inf\"") } else {
-            text.append(v.description)
+        if v.isNaN { raw("\"nan\"") } else if v.isInfinite { raw(v < 0 ? "\"-inf\"" : "\"inf\"") } else {
+            raw(v.description)
         }
     }
 
-    /// Appends an array of unsigned integers.
-    public mutating func integers<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        text.append("[")
-        var first = true
-        for b in bytes {
-            if !first { text.append(",") }
-            first = false
-            text.append(String(b))
+    /// Appends an integer in decimal.
+    public mutating func int<I: BinaryInteger>(_ v: I) {
+        guard v != 0 else { bytes.append(0x30); return }
+        if v < 0 { bytes.append(0x2D) }
+        // Digits of the magnitude, least significant first, then reversed in place
+        // (the magnitude of Int64.min does not fit an Int64: work with the remainder's sign).
+        let start = bytes.count
+        var x = v
+        while x != 0 {
+            let (q, r) = x.quotientAndRemainder(dividingBy: 10)
+            bytes.append(0x30 + UInt8(truncatingIfNeeded: r < 0 ? 0 - r : r))
+            x = q
         }
-        text.append("]")
+        bytes[start...].reverse()
+    }
+
+    /// Appends an array of unsigned integers.
+    public mutating func integers<C: Collection>(_ values: C) where C.Element == UInt8 {
+        bytes.append(0x5B)
+        var first = true
+        for b in values {
+            if !first { bytes.append(0x2C) }
+            first = false
+            int(b)
+        }
+        bytes.append(0x5D)
     }
 
     /// Appends `"key":` (with a leading comma unless `first`).
     public mutating func key(_ k: String, first: Bool = false) {
-        if !first { text.append(",") }
+        if !first { bytes.append(0x2C) }
         string(k)
-        text.append(":")
+        bytes.append(0x3A)
+    }
+
+    /// Appends raw JSON bytes (another `JSONText`'s, or a key written once and reused).
+    public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+
+    /// `"key":` as bytes, with a leading comma unless `first`: for keys written on every line.
+    public static func keyBytes(_ k: String, first: Bool = false) -> [UInt8] {
+        var j = JSONText()
+        j.key(k, first: first)
+        return j.bytes
     }
 
     /// Appends raw JSON text.
-    public mutating func raw(_ s: String) { text.append(s) }
+    public mutating func raw(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
 }

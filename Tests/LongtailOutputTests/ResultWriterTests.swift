@@ -54,4 +54,41 @@ import TestSupport
         #expect(throws: (any Error).self) { _ = try ResultWriter.write(batch, to: broken, options: TierOptions()) }
         #expect(!FileManager.default.fileExists(atPath: broken + "/catalog.sqlite"))
     }
+
+    /// With a thread to spare the HDF5 tiers are written on a thread of their own; every
+    /// output is the same, byte for byte, as from one thread (MCAP sources, read back on the
+    /// writing thread, and HDF5 episodes, read back on the tier thread), and a tier that
+    /// fails still fails the write.
+    @Test func theTierThreadWritesTheSameBytes() throws {
+        let dir = TestSupport.temporaryDirectory("writer-threads")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let driving = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/driving").path
+        let robot = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/robot").path
+        for input in [driving, robot] {
+            let result = try BatchRun.run(BatchOptions(paths: [input], out: nil, profile: nil))
+            #expect(!result.sources.isEmpty)
+            var options = TierOptions()
+            options.budget = .fraction(0.2)   // several alignment segments per source
+            let one = dir.appendingPathComponent("one").path, two = dir.appendingPathComponent("two").path
+            let a = try ResultWriter.write(result, to: one, options: options, threads: 1)
+            let b = try ResultWriter.write(result, to: two, options: options, threads: 2)
+            #expect(a.alignmentSegments > 1 && a.alignmentSegments == b.alignmentSegments && a.pretrainBytes == b.pretrainBytes)
+            for f in ["events.jsonl", "segments.jsonl", "clips.jsonl", "rarity-model.json", "alignment/segments.h5",
+                      "alignment/knowledge.jsonl", "pretrain/shard-00000.h5", "pretrain/manifest.json"] {
+                let x = FileManager.default.contents(atPath: one + "/" + f), y = FileManager.default.contents(atPath: two + "/" + f)
+                #expect(x != nil && x == y, "\(input): \(f)")
+            }
+            try FileManager.default.removeItem(atPath: one)
+            try FileManager.default.removeItem(atPath: two)
+        }
+        // A source whose file is gone: the alignment read fails on either thread, and the
+        // write fails without a catalog.
+        let moved = dir.appendingPathComponent("moved").path
+        try FileManager.default.copyItem(atPath: robot, toPath: moved)
+        let result = try BatchRun.run(BatchOptions(paths: [moved], out: nil, profile: nil))
+        try FileManager.default.removeItem(atPath: moved)
+        let failed = dir.appendingPathComponent("failed").path
+        #expect(throws: (any Error).self) { _ = try ResultWriter.write(result, to: failed, options: TierOptions(), threads: 2) }
+        #expect(!FileManager.default.fileExists(atPath: failed + "/catalog.sqlite"))
+    }
 }

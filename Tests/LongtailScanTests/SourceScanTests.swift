@@ -78,4 +78,26 @@ import TestSupport
         #expect(scans[0].missing.contains("speed") && scans[0].missing.contains("actors"))
         #expect(scans[0].disabled.count == EventTable.events(in: .driving).count)
     }
+
+    /// Native-rate read-back for many intervals at once (overlapping, given out of order,
+    /// of different lengths) gives each interval exactly the samples a read of that
+    /// interval alone gives.
+    @Test func nativeSignalsOfOverlappingIntervalsMatchEachReadAlone() throws {
+        let path = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/driving/drive-000.mcap").path
+        let profile = try Profile.load("synth-driving")
+        let s = try #require(try SourceScanner.scan(path, profile: profile).first)
+        let t0 = try #require(s.segments.first?.startNs)
+        let sec: Int64 = 1_000_000_000
+        let intervals: [(start: Int64, end: Int64)] = [(t0 + 9 * sec, t0 + 11 * sec), (t0 + 2 * sec, t0 + 4 * sec), (t0 + 3 * sec, t0 + 5 * sec),
+                                                        (t0 + 3 * sec, t0 + 3 * sec + sec / 2), (t0 + 1 * sec, t0 + 12 * sec)]
+        let together = try NativeSignals.read(source: s.id, profile: profile, intervals: intervals)
+        #expect(together.count == intervals.count)
+        for (k, iv) in intervals.enumerated() {
+            let alone = try NativeSignals.read(source: s.id, profile: profile, intervals: [iv])
+            #expect(together[k] == alone[0], "interval \(k)")
+            #expect(together[k].allSatisfy { $0.times.allSatisfy { $0 >= iv.start && $0 < iv.end } } && !together[k].isEmpty)
+        }
+        #expect(NativeSignals.firstIndex(in: [1, 3, 3, 5], above: 3) == 3 && NativeSignals.firstIndex(in: [], above: 0) == 0)
+        #expect(NativeSignals.firstIndex(in: [1, 3], above: 0) == 0 && NativeSignals.firstIndex(in: [1, 3], above: 9) == 2)
+    }
 }

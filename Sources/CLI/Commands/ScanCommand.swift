@@ -113,7 +113,7 @@ struct ScanCommand: OutcomeCommand {
                 for w in s.warnings { stdout.line("  warning  \(w)") }
             }
         } else if let out {
-            try ScanReport.report(result, out: out, tiers: tiers, stdout)
+            try ScanReport.report(result, out: out, tiers: tiers, threads: threads, stdout)
         }
         return ScanReport.outcome(result, dryRun: dryRun)
     }

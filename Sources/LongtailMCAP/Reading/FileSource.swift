@@ -82,7 +82,9 @@ extension MCAPStreamReader {
                 }
                 if reader.isFinished { return }
                 let n = try reader.appendDirect(upTo: readSize) { (buf) throws(MCAPError) -> Int in
-                    try source.read(at: offset, into: buf)
+                    let n = try source.read(at: offset, into: buf)
+                    options.onRead?(offset, UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+                    return n
                 }
                 if n == 0 { try reader.finish(); return }
                 offset += UInt64(n)

@@ -33,6 +33,9 @@ public struct MCAPReadOptions: Sendable {
     public var maxChunkSize: UInt64 = 128 << 20
     /// The whole input's size when known (a file): lets the reader reject impossible lengths at once.
     public var totalSize: UInt64?
+    /// Sees every piece `forEachRecord(inFile:)` reads, with its file offset, in order (a
+    /// content hash built while the file is read once).
+    public var onRead: (@Sendable (UInt64, UnsafeRawBufferPointer) -> Void)?
 
     public init() {}
 }

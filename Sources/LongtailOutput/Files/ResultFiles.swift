@@ -19,29 +19,30 @@ final class ResultFiles {
     /// One source's events, clips and segments (`scan` is the whole scan of `record`).
     func add(_ record: SourceRecord, whole scan: SourceScan, model: RarityModel) throws {
         let short = scan.id.shortName, source = scan.source
-        for e in scan.events { try events.line(Self.eventLine(e, source: scan.id)) }
+        for e in scan.events { try events.line(Self.eventLine(e, source: scan.id).bytes) }
         for c in scan.clips {
             var j = JSONText()
             j.raw("{"); j.key("id", first: true); j.string("\(short)/clip-\(c.index)")
             j.key("source"); j.string(source); j.key("event"); j.string(c.event)
-            j.key("start_ns"); j.raw(String(c.startNs)); j.key("end_ns"); j.raw(String(c.endNs)); j.raw("}")
-            try clips.line(j.text)
+            j.key("start_ns"); j.int(c.startNs); j.key("end_ns"); j.int(c.endNs); j.raw("}")
+            try clips.line(j.bytes)
         }
         let index = EventIndex(scan.events)
+        let featureKeys = model.features.enumerated().map { JSONText.keyBytes($0.element, first: $0.offset == 0) }
         for (k, seg) in scan.segments.enumerated() {
             var j = JSONText()
             j.raw("{"); j.key("id", first: true); j.string("\(short)/\(seg.index)")
             j.key("source"); j.string(source)
-            j.key("start_ns"); j.raw(String(seg.startNs)); j.key("end_ns"); j.raw(String(seg.endNs))
+            j.key("start_ns"); j.int(seg.startNs); j.key("end_ns"); j.int(seg.endNs)
             j.key("rarity"); j.double((record.rarity[k].score * 1e6).rounded() / 1e6)
             j.key("percentile"); j.double(record.rarity[k].percentile)
             j.key("events"); j.raw("[")
             let names = Set(index.overlapping(seg.startNs, seg.endNs).map(\.name)).sorted()
             for (i, n) in names.enumerated() { if i > 0 { j.raw(",") }; j.string(n) }
             j.raw("]"); j.key("features"); j.raw("{")
-            for (i, f) in model.features.enumerated() { j.key(f, first: i == 0); j.double(seg.features[i]) }
+            for (i, key) in featureKeys.enumerated() { j.raw(key); j.double(seg.features[i]) }
             j.raw("}}")
-            try segments.line(j.text)
+            try segments.line(j.bytes)
         }
     }
 
@@ -66,21 +67,21 @@ final class ResultFiles {
     }
 
     /// One event as a JSON line (the labels' keys plus `confidence`).
-    static func eventLine(_ e: DetectedEvent, source: SourceID) -> String {
+    static func eventLine(_ e: DetectedEvent, source: SourceID) -> JSONText {
         var j = JSONText()
         j.raw("{"); j.key("source", first: true); j.string(source.shortName)
         j.key("path"); j.string(source.text)
         j.key("event"); j.string(e.name); j.key("kind"); j.string(e.kind)
-        j.key("start_ns"); j.raw(String(e.startNs)); j.key("end_ns"); j.raw(String(e.endNs))
+        j.key("start_ns"); j.int(e.startNs); j.key("end_ns"); j.int(e.endNs)
         j.key("confidence"); j.double((e.confidence * 1000).rounded() / 1000)
         j.key("facts"); facts(e.facts, into: &j)
         j.raw("}")
-        return j.text
+        return j
     }
 
     static func modelJSON(_ m: RarityModel) -> String {
         var j = JSONText()
-        j.raw("{"); j.key("bins", first: true); j.raw(String(RarityModel.bins)); j.key("total"); j.raw(String(m.total))
+        j.raw("{"); j.key("bins", first: true); j.int(RarityModel.bins); j.key("total"); j.int(m.total)
         j.key("features"); j.raw("[")
         for (i, f) in m.features.enumerated() {
             if i > 0 { j.raw(",") }
@@ -99,16 +100,16 @@ final class ResultFiles {
             let s = rec.scan
             if i > 0 { j.raw(",") }
             j.raw("{"); j.key("source", first: true); j.string(s.source); j.key("profile"); j.string(rec.profile.name)
-            j.key("messages"); j.raw(String(s.messages)); j.key("bytes"); j.raw(String(s.bytes)); j.key("ticks"); j.raw(String(s.ticks))
-            j.key("segments"); j.raw(String(s.segments.count)); j.key("events"); j.raw(String(s.events.count))
+            j.key("messages"); j.int(s.messages); j.key("bytes"); j.int(s.bytes); j.key("ticks"); j.int(s.ticks)
+            j.key("segments"); j.int(s.segments.count); j.key("events"); j.int(s.events.count)
             j.key("missing"); j.raw("[" + s.missing.map { "\"\($0)\"" }.joined(separator: ",") + "]")
             j.key("disabled"); j.raw("[" + s.disabled.map { "\"\($0.event)\"" }.joined(separator: ",") + "]")
-            j.key("gap_count"); j.raw(String(s.gaps.count))
+            j.key("gap_count"); j.int(s.gaps.count)
             j.key("gaps"); j.raw("[")   // the first 100, in signal order
             for (k, g) in s.gaps.prefix(100).enumerated() {
                 if k > 0 { j.raw(",") }
                 j.raw("{"); j.key("signal", first: true); j.string(g.signal)
-                j.key("start_ns"); j.raw(String(g.startNs)); j.key("end_ns"); j.raw(String(g.endNs)); j.raw("}")
+                j.key("start_ns"); j.int(g.startNs); j.key("end_ns"); j.int(g.endNs); j.raw("}")
             }
             j.raw("]")
             j.key("warnings"); j.raw("[")

@@ -24,15 +24,28 @@ final class AlignmentWriter {
         try writer.setAttribute("format", .strings(["longtail-alignment"]))
     }
 
+    /// One source's chosen segments with their signals at native rate, read back from the
+    /// source: what `add` writes. Reading touches no HDF5 writer, so it may run on another
+    /// thread than `add`.
+    struct Picked {
+        var indices: [Int] = []
+        var series: [[NativeSignals.Series]] = []
+    }
+
     /// The chosen segments of one source (`scan` is its whole scan), re-read from the
     /// source at native rate.
-    func add(_ record: SourceRecord, whole scan: SourceScan, chosen: [Bool], model: RarityModel) throws {
+    static func read(_ record: SourceRecord, whole scan: SourceScan, chosen: [Bool]) throws -> Picked {
         let picked = scan.segments.indices.filter { chosen[$0] }
-        guard !picked.isEmpty else { return }
-        let profile = record.profile
+        guard !picked.isEmpty else { return Picked() }
         let intervals = picked.map { (start: scan.segments[$0].startNs, end: scan.segments[$0].endNs) }
-        let series = try NativeSignals.read(source: scan.id, profile: profile, intervals: intervals)
-        for (n, k) in picked.enumerated() {
+        return Picked(indices: picked, series: try NativeSignals.read(source: scan.id, profile: record.profile, intervals: intervals))
+    }
+
+    /// Writes the segments `read` gave for `record` (`scan` is its whole scan).
+    func add(_ record: SourceRecord, whole scan: SourceScan, _ picked: Picked, model: RarityModel) throws {
+        let profile = record.profile
+        let series = picked.series
+        for (n, k) in picked.indices.enumerated() {
             let seg = scan.segments[k]
             let id = record.segmentID(seg.index)
             let group = "/" + id

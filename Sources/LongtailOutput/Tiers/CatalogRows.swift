@@ -31,11 +31,12 @@ enum CatalogRows {
     static func segments(_ record: SourceRecord, whole scan: SourceScan, chosen: [Bool], model: RarityModel,
                          _ o: TierOptions) -> [CatalogSegment] {
         let index = EventIndex(scan.events)
+        let featureKeys = model.features.enumerated().map { JSONText.keyBytes($0.element, first: $0.offset == 0) }
         return scan.segments.indices.map { k -> CatalogSegment in
             let seg = scan.segments[k]
             var features = JSONText()
             features.raw("{")
-            for (i, f) in model.features.enumerated() { features.key(f, first: i == 0); features.double(seg.features[i]) }
+            for (i, key) in featureKeys.enumerated() { features.raw(key); features.double(seg.features[i]) }
             features.raw("}")
             let events = index.overlapping(seg.startNs, seg.endNs).map { e in
                 var facts = JSONText()

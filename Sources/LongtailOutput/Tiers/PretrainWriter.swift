@@ -88,7 +88,7 @@ final class PretrainWriter {
         }
         switch options.quantization {
         case .float16:
-            try w.writeDataset(ds, values: p.values[c].map { Float16($0) }, shape: [p.rows], chunkRows: chunk, shuffle: true)
+            try w.writeDataset(ds, values: HalfFloat.convert(p.values[c]), shape: [p.rows], chunkRows: chunk, shuffle: true)
         case .int16:
             let peak = p.values[c].reduce(Float(0)) { $1.isFinite ? max($0, abs($1)) : $0 }
             let scale = peak > 0 ? Double(peak) / 32767 : 1

@@ -13,6 +13,8 @@ struct MCAPScanner {
     var pretrainHz: Double? = nil
     /// Decompress on a second thread (when the batch has a core to spare).
     var pipelined = false
+    /// Fed every byte as the file is read (its content hash without a second read).
+    var digest: ContentDigest? = nil
 
     func scan(dryRun: Bool = false) throws(MCAPError) -> SourceScan {
         var scan = SourceScan(id: SourceID(file: path))
@@ -23,10 +25,12 @@ struct MCAPScanner {
             let loop = RecordLoop(table: table, engine: engine, path: path, dryRun: dryRun)
             defer { loop.release() }
             do throws(MCAPError) {
+                var options = MCAPReadOptions()
+                if let digest { options.onRead = { digest.update(at: $0, $1) } }
                 if pipelined {   // with a spare core, a second thread reads and decompresses chunks ahead
-                    try MCAPPipelinedReader.forEachRecord(inFile: path, loop.body)
+                    try MCAPPipelinedReader.forEachRecord(inFile: path, options: options, loop.body)
                 } else {
-                    try MCAPStreamReader.forEachRecord(inFile: path, loop.body)
+                    try MCAPStreamReader.forEachRecord(inFile: path, options: options, loop.body)
                 }
             } catch {
                 // A file damaged part way (a recorder that crashed, a cut copy) still gives

@@ -34,8 +34,17 @@ public enum NativeSignals {
             out[interval][signal]!.times.append(t)
             out[interval][signal]!.values.append(v)
         }
+        // The intervals holding t: by start, those from the first that may still hold it
+        // (start > t − the longest interval) to the last with start ≤ t.
+        let byStart = intervals.indices.sorted { (intervals[$0].start, $0) < (intervals[$1].start, $1) }
+        let starts = byStart.map { intervals[$0].start }
+        let longest = intervals.map { $0.end &- $0.start }.max() ?? 0
         func sample(_ signal: Int, _ from: String, _ t: Int64, _ v: Double) {
-            for (k, iv) in intervals.enumerated() where t >= iv.start && t < iv.end { add(k, signal, from: from, t, v) }
+            var k = firstIndex(in: starts, above: t &- longest)
+            while k < starts.count && starts[k] <= t {
+                if t < intervals[byStart[k]].end { add(byStart[k], signal, from: from, t, v) }
+                k += 1
+            }
         }
         if HDF5File.isHDF5(path: source.file) {
             try readHDF5(source, profile: profile, sample)
@@ -45,6 +54,22 @@ public enum NativeSignals {
             try readMCAP(source.file, profile: profile, intervals: intervals, sample)
         }
         return out.map { $0.compactMap { $0 } }
+    }
+
+    /// The first index of sorted `values` whose value is above `x` (`values.count` if none).
+    static func firstIndex(in values: [Int64], above x: Int64) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] > x { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+
+    /// Whether reading `source` calls libhdf5 (an HDF5 episode, or a file that is neither
+    /// MCAP nor a bag): the alignment tier then reads it on its HDF5 thread.
+    public static func usesHDF5(_ source: SourceID) -> Bool {
+        !(SourceScanner.isMCAP(source.file) || SourceScanner.isBag(source.file))
     }
 
     /// Every mapped sample of an HDF5 episode (episodes are short: read whole).

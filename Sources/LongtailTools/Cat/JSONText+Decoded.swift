@@ -5,30 +5,30 @@ extension JSONText {
     /// Appends any decoded value; byte arrays become arrays of integers.
     public mutating func value(_ v: DecodedValue) {
         switch v {
-        case .bool(let b): text.append(b ? "true" : "false")
-        case .int(let i): text.append(String(i))
-        case .uint(let u): text.append(String(u))
+        case .bool(let b): raw(b ? "true" : "false")
+        case .int(let i): raw(String(i))
+        case .uint(let u): raw(String(u))
         case .float32(let f): float(f)
         case .float64(let d): double(d)
         case .string(let s): string(s)
         case .bytes(let bytes): integers(bytes)
-        case .null: text.append("null")
+        case .null: raw("null")
         case .array(let items):
-            text.append("[")
+            raw("[")
             for (i, item) in items.enumerated() {
-                if i > 0 { text.append(",") }
+                if i > 0 { raw(",") }
                 value(item)
             }
-            text.append("]")
+            raw("]")
         case .object(let fields):
-            text.append("{")
+            raw("{")
             for (i, f) in fields.enumerated() {
-                if i > 0 { text.append(",") }
+                if i > 0 { raw(",") }
                 string(f.name)
-                text.append(":")
+                raw(":")
                 value(f.value)
             }
-            text.append("}")
+            raw("}")
         }
     }
 }
