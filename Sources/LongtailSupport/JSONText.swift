@@ -68,19 +68,27 @@ public struct JSONText {
     }
 
     /// Appends an integer in decimal.
-    public mutating func int<I: BinaryInteger>(_ v: I) {
-        guard v != 0 else { bytes.append(0x30); return }
+    public mutating func int(_ v: Int64) {
         if v < 0 { bytes.append(0x2D) }
-        // Digits of the magnitude, least significant first, then reversed in place
-        // (the magnitude of Int64.min does not fit an Int64: work with the remainder's sign).
-        let start = bytes.count
-        var x = v
-        while x != 0 {
-            let (q, r) = x.quotientAndRemainder(dividingBy: 10)
-            bytes.append(0x30 + UInt8(truncatingIfNeeded: r < 0 ? 0 - r : r))
-            x = q
+        uint(v.magnitude)
+    }
+
+    /// Appends an integer in decimal.
+    public mutating func int(_ v: Int) { int(Int64(v)) }
+
+    /// Appends an unsigned integer in decimal.
+    public mutating func uint(_ v: UInt64) {
+        // At most 20 digits, written from the right into a small buffer.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { d in
+            var x = v, i = 24
+            repeat {
+                i -= 1
+                d[i] = 0x30 + UInt8(truncatingIfNeeded: x % 10)
+                x /= 10
+            } while x != 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[i...]))
         }
-        bytes[start...].reverse()
     }
 
     /// Appends an array of unsigned integers.
@@ -90,7 +98,7 @@ public struct JSONText {
         for b in values {
             if !first { bytes.append(0x2C) }
             first = false
-            int(b)
+            uint(UInt64(b))
         }
         bytes.append(0x5D)
     }

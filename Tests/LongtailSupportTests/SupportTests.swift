@@ -49,7 +49,7 @@ import Testing
     @Test func jsonTextEscapesAndPrintsIntegers() {
         var j = JSONText()
         j.raw("{"); j.key("a\"b\\c", first: true); j.string("tab\tnew\nline\u{01}é✓"); j.key("n")
-        j.int(Int64.min); j.raw(","); j.int(Int64.max); j.raw(","); j.int(0); j.raw(","); j.int(UInt64.max)
+        j.int(Int64.min); j.raw(","); j.int(Int64.max); j.raw(","); j.int(0); j.raw(","); j.uint(UInt64.max)
         j.raw(","); j.integers([UInt8(0), 7, 255]); j.raw(","); j.double(.nan); j.raw(","); j.float(-.infinity); j.raw("}")
         let expected = #"{"a\"b\\c":"tab\tnew\nline\u0001é✓","n":-9223372036854775808,9223372036854775807,0,18446744073709551615,[0,7,255],"nan","-inf"}"#
         #expect(j.text == expected)

@@ -81,7 +81,7 @@ final class ResultFiles {
 
     static func modelJSON(_ m: RarityModel) -> String {
         var j = JSONText()
-        j.raw("{"); j.key("bins", first: true); j.int(RarityModel.bins); j.key("total"); j.int(m.total)
+        j.raw("{"); j.key("bins", first: true); j.int(RarityModel.bins); j.key("total"); j.uint(UInt64(m.total))
         j.key("features"); j.raw("[")
         for (i, f) in m.features.enumerated() {
             if i > 0 { j.raw(",") }
@@ -100,7 +100,7 @@ final class ResultFiles {
             let s = rec.scan
             if i > 0 { j.raw(",") }
             j.raw("{"); j.key("source", first: true); j.string(s.source); j.key("profile"); j.string(rec.profile.name)
-            j.key("messages"); j.int(s.messages); j.key("bytes"); j.int(s.bytes); j.key("ticks"); j.int(s.ticks)
+            j.key("messages"); j.int(s.messages); j.key("bytes"); j.uint(s.bytes); j.key("ticks"); j.int(s.ticks)
             j.key("segments"); j.int(s.segments.count); j.key("events"); j.int(s.events.count)
             j.key("missing"); j.raw("[" + s.missing.map { "\"\($0)\"" }.joined(separator: ",") + "]")
             j.key("disabled"); j.raw("[" + s.disabled.map { "\"\($0.event)\"" }.joined(separator: ",") + "]")
