@@ -76,12 +76,12 @@ public enum ResultWriter {
                 }
                 let writeTiers: () throws -> Void = {
                     let signals = try picked ?? AlignmentWriter.read(record, whole: scan, chosen: chosen[si])
-                    try alignment.add(record, whole: scan, signals, model: r.model)
+                    try alignment.add(record, whole: scan, signals, model: r.model(for: record))
                     try pretrain.add(record, whole: scan, chosen: chosen[si])
                 }
                 if let tiers { try tiers.submit(writeTiers) } else { try writeTiers() }
-                try files.add(record, whole: scan, model: r.model)
-                for row in CatalogRows.segments(record, whole: scan, chosen: chosen[si], model: r.model, o) { try emit(row) }
+                try files.add(record, whole: scan, model: r.model(for: record))
+                for row in CatalogRows.segments(record, whole: scan, chosen: chosen[si], model: r.model(for: record), o) { try emit(row) }
             }
             try files.close(r)
         }

@@ -5,16 +5,17 @@ import LongtailSupport
 
 /// From file results to the run's result.
 enum Assembly {
-    /// The run's result from file digests in path order: sources, failures (a file of
-    /// another domain than the first is one), the rarity model (counted from the bins:
-    /// exactly the counts of the features), each segment's score (from its bins) and percentile.
+    /// The run's result from file digests in path order: sources, failures, one rarity
+    /// model per profile (counted from the bins: exactly the counts of the features), each
+    /// segment's score (from its bins) and percentile within its profile's segments.
     static func assemble(_ digests: [FileDigest], options o: BatchOptions, profiles known: [String: Profile],
                          store: (any SourceStore)?) -> ScanResult {
-        var domain = o.profile?.domain
         var profiles = known
         if let p = o.profile { profiles[p.name] = p }
         var included: [FileDigest] = []
-        var result = ScanResult(model: RarityModel(features: []))
+        let domain = o.profile?.domain ?? .driving
+        let fallback = SourceScanner.features(for: domain)
+        var result = ScanResult(model: RarityModel(features: fallback.map(\.name), scales: fallback.map(\.scale)))
         result.flags = o.flags
         result.profileChoice = o.profile?.name ?? "auto"
         result.store = store
@@ -27,28 +28,31 @@ enum Assembly {
                 result.failures.append(ScanFailure(file: file, reason: "profile \(f.profile) is not available"))
                 continue
             }
-            if domain == nil { domain = profile.domain }
-            guard profile.domain == domain else {
-                result.failures.append(ScanFailure(file: file, reason: "\(profile.name): \(f.path) is \(profile.domain.rawValue) data in a \(domain!.rawValue) scan; scan each domain separately"))
-                continue
-            }
             for s in f.scans { result.sources.append(SourceRecord(scan: s, profile: profile, file: file, stored: store != nil)) }
             included.append(d)
         }
-        let features = SourceScanner.features(for: domain ?? .driving)
-        result.model = RarityModel(features: features.map(\.name), scales: features.map(\.scale))
-        var segments: [(digest: Int, source: Int, count: Int)] = []
-        for (di, d) in included.enumerated() {
-            for (si, s) in d.result.scans.enumerated() {
-                segments.append((di, si, s.segments.count))
-                for k in 0..<s.segments.count { result.model.add(bins: d.bins(source: si, segment: k)) }
+        // One group per profile: its model counted over its segments, percentiles among them.
+        var sourceAt: [(digest: Int, source: Int)] = []
+        for (di, d) in included.enumerated() { for si in d.result.scans.indices { sourceAt.append((di, si)) } }
+        let names = Set(result.sources.map(\.profile.name)).sorted()
+        for name in names {
+            let members = result.sources.indices.filter { result.sources[$0].profile.name == name }
+            let features = SourceScanner.features(for: result.sources[members[0]].profile.domain)
+            var model = RarityModel(features: features.map(\.name), scales: features.map(\.scale))
+            for i in members {
+                let (di, si) = sourceAt[i]
+                for k in 0..<result.sources[i].scan.segments.count { model.add(bins: included[di].bins(source: si, segment: k)) }
             }
-        }
-        let scores = segments.map { e in (0..<e.count).map { result.model.score(bins: included[e.digest].bins(source: e.source, segment: $0)) } }
-        let percentiles = RarityModel.percentiles(of: scores.flatMap { $0 })
-        var k = 0
-        for si in result.sources.indices {
-            result.sources[si].rarity = scores[si].map { s in defer { k += 1 }; return SegmentRarity(score: s, percentile: percentiles[k]) }
+            let scores = members.map { i in
+                let (di, si) = sourceAt[i]
+                return (0..<result.sources[i].scan.segments.count).map { model.score(bins: included[di].bins(source: si, segment: $0)) }
+            }
+            let percentiles = RarityModel.percentiles(of: scores.flatMap { $0 })
+            var k = 0
+            for (m, i) in members.enumerated() {
+                result.sources[i].rarity = scores[m].map { s in defer { k += 1 }; return SegmentRarity(score: s, percentile: percentiles[k]) }
+            }
+            result.groups.append(RarityGroup(profile: name, model: model))
         }
         return result
     }

@@ -120,4 +120,34 @@ extension ScanCLITests {
         let dry = try TestSupport.run(Self.binary, ["scan", bag, "--profile", file.path, "--dry-run"])
         #expect(dry.status == 0 && dry.stdoutText.contains("missing  speed") && dry.stdoutText.contains("topic    /husky_velocity_controller/odom"))
     }
+
+    /// A mixed archive (driving logs and two robot embodiments) scans in one run, exit 0:
+    /// rarity is modelled per profile (three groups in rarity-model.json, each with its
+    /// rarest segment at percentile 1), and the alignment budget holds each group's rarest
+    /// (before, the robot files were skipped as "robot data in a driving scan", and on a robot
+    /// archive every alignment segment but two was ALOHA's).
+    @Test func aMixedArchiveIsScannedInOneRunWithRarityPerProfile() throws {
+        let out = TestSupport.temporaryDirectory("cli-mixed")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let synth = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth").path
+        let scan = try TestSupport.run(Self.binary, ["scan", synth, "--out", out.path])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        #expect(scan.stdoutText.contains("5 sources, 0 failed"), "\(scan.stdoutText)")
+        let model = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("rarity-model.json"))) as! [String: Any]
+        let groups = try #require(model["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["profile"] as? String } == ["aloha", "reassemble", "synth-driving"])
+        #expect(groups.map { $0["total"] as? Int } == [36, 38, 31])
+        let q = try TestSupport.run(Self.binary, ["query", "--catalog", out.path, "--tier", "alignment", "--limit", "0", "--format", "json"])
+        #expect(q.status == 0, "\(q.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: q.stdout) as? [[String: Any]])
+        let sources = rows.compactMap { $0["source"] as? String }
+        #expect(sources.contains { $0.hasSuffix(".mcap") } && sources.contains { $0.contains("aloha") } && sources.contains { $0.contains("reassemble") },
+                "\(sources)")
+        let all = try TestSupport.run(Self.binary, ["query", "--catalog", out.path, "--limit", "0", "--format", "json"])
+        let segments = try #require(try JSONSerialization.jsonObject(with: all.stdout) as? [[String: Any]])
+        for kind in [".mcap", "aloha", "reassemble"] {
+            let top = segments.filter { ($0["source"] as? String ?? "").contains(kind) }.compactMap { $0["percentile"] as? Double }.max()
+            #expect(top == 1.0, "\(kind): the group's rarest segment ranks first within its group")
+        }
+    }
 }

@@ -11,7 +11,7 @@ import TestSupport
 /// (CDR) MCAP converted from it, as a ros1 MCAP (the bag exported by `ClipExport`), as a
 /// json MCAP and as a protobuf MCAP (the CDR messages rewritten by Python: mcap-protobuf-
 /// support's writer, header stamps as google.protobuf.Timestamp) scans to the same segments,
-/// features, events and alignment values with `docs/profiles/clearpath.toml`.
+/// features, events and alignment values with `docs/profiles/husky.toml`.
 @Suite(.serialized) struct FormatsTests {
     static var bag: String? { TestSupport.sharedData?.appendingPathComponent("ros1/husky-outdoor-395s.bag").path }
     static var cdr: String? { TestSupport.real("husky-outdoor-395s.mcap") }
@@ -24,7 +24,7 @@ import TestSupport
     }
 
     static func scan(_ path: String, out: String) throws -> Scanned {
-        var o = BatchOptions(paths: [path], out: out, profile: try Profile.load(TestSupport.repoRoot.appendingPathComponent("docs/profiles/clearpath.toml").path))
+        var o = BatchOptions(paths: [path], out: out, profile: try Profile.load(TestSupport.repoRoot.appendingPathComponent("docs/profiles/husky.toml").path))
         var tiers = TierOptions()
         tiers.budget = .count(5)
         o.tiers = tiers

@@ -49,7 +49,7 @@ final class ResultFiles {
     /// Closes the line files and writes `rarity-model.json` and `scan.json`.
     func close(_ r: ScanResult) throws {
         for f in [events, segments, clips] { try f.close() }
-        try AtomicFile.write(dir + "/rarity-model.json", Self.modelJSON(r.model))
+        try AtomicFile.write(dir + "/rarity-model.json", r.groups.count > 1 ? Self.groupsJSON(r.groups) : Self.modelJSON(r.model))
         try AtomicFile.write(dir + "/scan.json", Self.summaryJSON(r))
     }
 
@@ -77,6 +77,22 @@ final class ResultFiles {
         j.key("facts"); facts(e.facts, into: &j)
         j.raw("}")
         return j
+    }
+
+    /// Several rarity groups: `{"groups":[{"profile":…, "bins":…, "total":…, "features":[…]}, …]}`,
+    /// each group as `modelJSON` writes a one-profile run's model.
+    static func groupsJSON(_ groups: [RarityGroup]) -> String {
+        var j = JSONText()
+        j.raw("{"); j.key("groups", first: true); j.raw("[")
+        for (i, g) in groups.enumerated() {
+            if i > 0 { j.raw(",") }
+            j.raw("{"); j.key("profile", first: true); j.string(g.profile); j.raw(",")
+            var m = modelJSON(g.model)
+            m.removeFirst()   // its "{"
+            j.raw(String(m.dropLast()))   // and its newline
+        }
+        j.raw("]}\n")
+        return j.text
     }
 
     static func modelJSON(_ m: RarityModel) -> String {

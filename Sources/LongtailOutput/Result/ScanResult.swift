@@ -12,7 +12,8 @@ public struct InputFile: Sendable, Equatable {
     public init(path: String, size: Int64, hash: String) { self.path = path; self.size = size; self.hash = hash }
 }
 
-/// A segment's rarity: its score under the run's model and its percentile among all segments.
+/// A segment's rarity: its score under its group's model and its percentile among the
+/// group's segments (a group: the sources scanned with one profile).
 public struct SegmentRarity: Sendable, Equatable {
     public var score: Double
     public var percentile: Double
@@ -44,6 +45,15 @@ public struct SourceRecord: Sendable {
     public func segmentID(_ index: Int) -> String { "\(key)-\(index)" }
 }
 
+/// The sources of one profile and their rarity model.
+public struct RarityGroup: Sendable {
+    /// The profile's name.
+    public var profile: String
+    public var model: RarityModel
+
+    public init(profile: String, model: RarityModel) { self.profile = profile; self.model = model }
+}
+
 /// A file that could not be scanned, and why.
 public struct ScanFailure: Sendable {
     public var file: InputFile
@@ -63,13 +73,24 @@ public protocol SourceStore: Sendable {
 }
 
 /// A run's result, ready to be written: the sources in path order with their rarity, the
-/// files that failed or were not reached, and the rarity model over every segment.
+/// files that failed or were not reached, and the rarity models.
+///
+/// Rarity is modelled within each group of sources scanned with the same profile: an
+/// archive of driving logs and robot episodes, or of two robot embodiments, ranks each
+/// segment among its own kind, so an embodiment is not "rare" for being the smaller part.
 public struct ScanResult: Sendable {
     public var sources: [SourceRecord] = []
     public var failures: [ScanFailure] = []
     /// Files an interrupted run did not reach (`--resume` scans them).
     public var pending: [InputFile] = []
-    public var model: RarityModel
+    /// The model of the first group (by profile name): the only one in a one-profile run.
+    public var model: RarityModel {
+        get { groups.first?.model ?? fallback }
+        set { if groups.isEmpty { fallback = newValue } else { groups[0].model = newValue } }
+    }
+    private var fallback: RarityModel
+    /// Per profile (sorted by name): its rarity model over its sources' segments.
+    public var groups: [RarityGroup] = []
     public var seconds = 0.0
     /// Wall-clock start and end (ns since the epoch), for the catalog's run record.
     public var startedNs: Int64 = 0
@@ -81,7 +102,12 @@ public struct ScanResult: Sendable {
     /// Whole scans of the `stored` sources.
     public var store: (any SourceStore)?
 
-    public init(model: RarityModel) { self.model = model }
+    public init(model: RarityModel) { fallback = model }
+
+    /// The model that scored `record`'s segments (its profile's group).
+    public func model(for record: SourceRecord) -> RarityModel {
+        groups.first { $0.profile == record.profile.name }?.model ?? model
+    }
 
     /// Every input file that was scanned or failed, once each, in path order.
     public var files: [InputFile] {

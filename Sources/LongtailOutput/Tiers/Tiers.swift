@@ -58,21 +58,18 @@ public struct TierOptions: Sendable, Equatable {
 
 /// Which segments go to the alignment set: the rarest within the budget (percentile, then
 /// score, then source and index, so ties break the same way every run), plus every segment
-/// holding an `alwaysInclude` event at or above the minimum confidence.
+/// holding an `alwaysInclude` event at or above the minimum confidence. The budget applies
+/// within each rarity group (the sources of one profile), so a mixed archive's alignment set
+/// holds each kind's rarest, and a fraction of a non-empty group is at least one segment.
 public enum TierSelection {
     /// Per source, per segment: whether it is in the alignment set.
     public static func select(_ r: ScanResult, _ o: TierOptions) -> [[Bool]] {
         var chosen = r.sources.map { $0.scan.segments.map { _ in false } }
-        var order: [(Int, Int)] = []
-        for (si, s) in r.sources.enumerated() { for k in s.scan.segments.indices { order.append((si, k)) } }
-        order.sort { a, b in
-            let ra = r.sources[a.0].rarity[a.1], rb = r.sources[b.0].rarity[b.1]
-            if ra.percentile != rb.percentile { return ra.percentile > rb.percentile }
-            if ra.score != rb.score { return ra.score > rb.score }
-            let sa = r.sources[a.0].scan.source, sb = r.sources[b.0].scan.source
-            return sa != sb ? sa < sb : a.1 < b.1
+        for name in Set(r.sources.map(\.profile.name)).sorted() {
+            var order: [(Int, Int)] = []
+            for (si, s) in r.sources.enumerated() where s.profile.name == name { for k in s.scan.segments.indices { order.append((si, k)) } }
+            for (si, k) in rarest(order, r).prefix(o.budget.count(of: order.count)) { chosen[si][k] = true }
         }
-        for (si, k) in order.prefix(o.budget.count(of: order.count)) { chosen[si][k] = true }
         if !o.alwaysInclude.isEmpty {
             let wanted = Set(o.alwaysInclude)
             for (si, rec) in r.sources.enumerated() {
@@ -83,5 +80,16 @@ public enum TierSelection {
             }
         }
         return chosen
+    }
+
+    /// `segments` (source, segment) from the rarest on.
+    static func rarest(_ segments: [(Int, Int)], _ r: ScanResult) -> [(Int, Int)] {
+        segments.sorted { a, b in
+            let ra = r.sources[a.0].rarity[a.1], rb = r.sources[b.0].rarity[b.1]
+            if ra.percentile != rb.percentile { return ra.percentile > rb.percentile }
+            if ra.score != rb.score { return ra.score > rb.score }
+            let sa = r.sources[a.0].scan.source, sb = r.sources[b.0].scan.source
+            return sa != sb ? sa < sb : a.1 < b.1
+        }
     }
 }

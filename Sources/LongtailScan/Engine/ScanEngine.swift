@@ -67,6 +67,10 @@ final class ScanEngine {
         if let first = resampler.t0, let last = scan.segments.last?.endNs {
             scan.clips = EventClip.clips(for: scan.events, source: source, padSeconds: profile.clipPadSeconds, firstNs: first, lastNs: last)
         }
+        for f in s.sanity.findings() {
+            let field = scan.found[f.signal].map { " (\($0))" } ?? ""
+            scan.warnings.append("implausible \(f.signal)\(field): \(f.message)")
+        }
         for (name, late) in resampler.outOfOrder where late > 0 {
             scan.warnings.append("\(name): \(late) samples arrived out of time order and were dropped")
         }
@@ -91,6 +95,8 @@ struct TickState {
     var actorLists: [(Int64, [ActorObservation])] = []
     var actorHead = 0
     var pretrain: PretrainSeries?
+    /// Physics checks of the mapped signals (a wrong axis, sign or unit).
+    var sanity: SignalSanity
     let canonicalCount: Int
     let isDriving: Bool
     let relativeActors: Bool
@@ -104,6 +110,7 @@ struct TickState {
         segments = SegmentBuilder(source: source, channels: channels, features: FeatureSpec.features(for: profile.domain),
                                   windowSeconds: profile.windowSeconds, hopSeconds: profile.hopSeconds, rateHz: profile.rateHz)
         canonicalCount = names.count
+        sanity = SignalSanity(names: names, rateHz: profile.rateHz)
         isDriving = profile.domain == .driving
         relativeActors = profile.actors?.velocityFrame == "relative"
         inPath = isDriving ? profile.thresholds["low_ttc.in_path_m"] : 0
@@ -147,6 +154,7 @@ struct TickState {
             robot!.append(count: count) { c in source[c] >= 0 ? UnsafeBufferPointer(start: base + source[c] * stride, count: count) : nil }
         }
         pretrain?.add(start, count: count) { k in UnsafePointer(base + k * stride) }
+        sanity.add(count: count) { c in source[c] >= 0 ? UnsafePointer(base + source[c] * stride) : nil }
         actorColumns.withUnsafeBufferPointer { a in
             segments.add(start, count: count) { c in
                 if c < n { return source[c] >= 0 ? UnsafeBufferPointer(start: base + source[c] * stride, count: count) : nil }
