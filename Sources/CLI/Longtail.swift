@@ -10,7 +10,7 @@ struct LongtailCLI: ParsableCommand {
         commandName: "longtail",
         abstract: "Mine rare events out of autonomous-driving and robot logs (MCAP, ROS 1 bags, HDF5).",
         discussion: """
-        Exit codes: 0 success, 1 failure, 2 usage error, 3 finished with warnings \
+        -V or --version prints the version. Exit codes: 0 success, 1 failure, 2 usage error, 3 finished with warnings \
         (for example files skipped as unreadable, or channels that could not be decoded), \
         130 interrupted (Ctrl-C: outputs cover the files done; --resume finishes).
         """,
@@ -19,6 +19,11 @@ struct LongtailCLI: ParsableCommand {
     )
 
     static func main() {
+        // -V, as most tools spell --version.
+        if Array(CommandLine.arguments.dropFirst()) == ["-V"] {
+            print(LongtailVersion.current)
+            Foundation.exit(0)
+        }
         var command: ParsableCommand
         do {
             command = try parseAsRoot()

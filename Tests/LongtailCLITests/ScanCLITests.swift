@@ -150,4 +150,20 @@ extension ScanCLITests {
             #expect(top == 1.0, "\(kind): the group's rarest segment ranks first within its group")
         }
     }
+
+    /// A disabled detector's note names the files that lack the signals (the profile maps
+    /// them), once for all of them; `-V` prints the version.
+    @Test func disabledNotesNameTheFilesAndDashVPrintsTheVersion() throws {
+        let out = TestSupport.temporaryDirectory("cli-notes")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let bags = TestSupport.repoRoot.appendingPathComponent("Fixtures/ros1").path
+        let scan = try TestSupport.run(Self.binary, ["scan", bags, "--profile", "synth-driving", "--out", out.path])
+        #expect(scan.status == 3, "\(scan.stderr)")
+        #expect(scan.stderr.contains("note: hard_brake disabled for 3 files (small-bz2.bag, small-lz4.bag, small-none.bag): no accel.x, speed (profile synth-driving)"),
+                "\(scan.stderr)")
+        #expect(scan.stderr.components(separatedBy: "note: hard_brake disabled").count == 2, "said once")
+        let v = try TestSupport.run(Self.binary, ["-V"])
+        let version = try TestSupport.run(Self.binary, ["--version"])
+        #expect(v.status == 0 && !v.stdoutText.isEmpty && v.stdoutText == version.stdoutText)
+    }
 }

@@ -35,14 +35,24 @@ enum ScanReport {
 
     /// The exit outcome: interrupted, warnings (skipped files, decoding warnings) or success.
     static func outcome(_ result: ScanResult, dryRun: Bool) -> Outcome {
-        // Missing signals are reported once per profile and signal, not per file.
-        var told = Set<String>()
+        // A disabled detector is said once per profile, event and missing signals, naming the
+        // files that lack them (the profile maps them; the files do not have them).
+        var lacking: [String: (profile: String, event: String, missing: [String], files: [String])] = [:]
+        var order: [String] = []
         for rec in result.sources where !dryRun {
-            let s = rec.scan, profile = rec.profile.name
-            for d in s.disabled where told.insert(profile + d.event).inserted {
-                FileHandle.standardError.write(Data("longtail: note: \(d.event) disabled for profile \(profile): no \(d.missing.joined(separator: ", "))\n".utf8))
+            let s = rec.scan
+            for d in s.disabled {
+                let key = rec.profile.name + "\u{0}" + d.event + "\u{0}" + d.missing.joined(separator: ",")
+                if lacking[key] == nil { lacking[key] = (rec.profile.name, d.event, d.missing, []); order.append(key) }
+                lacking[key]!.files.append(s.id.shortName)
             }
             for w in s.warnings { FileHandle.standardError.write(Data("longtail: warning: \(s.source): \(w)\n".utf8)) }
+        }
+        for key in order {
+            let l = lacking[key]!
+            let names = l.files.prefix(3).joined(separator: ", ") + (l.files.count > 3 ? " and \(l.files.count - 3) more" : "")
+            let files = l.files.count == 1 ? names : "\(l.files.count) files (\(names))"
+            FileHandle.standardError.write(Data("longtail: note: \(l.event) disabled for \(files): no \(l.missing.joined(separator: ", ")) (profile \(l.profile))\n".utf8))
         }
         for f in result.failures { FileHandle.standardError.write(Data("longtail: skipped \(f.path): \(f.shortReason)\n".utf8)) }
         // Never a silent empty result: a source without segments, or whose profile maps
