@@ -17,9 +17,9 @@ if [ ${#need[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import mcap, mcap_ros2, mcap_ros1, mcap_protobuf, rosbags, h5py, hdf5plugin, numpy" 2>/dev/null; then
-    echo "bootstrap: creating .venv with mcap, mcap-ros2-support, mcap-ros1-support, mcap-protobuf-support, rosbags, h5py, hdf5plugin, numpy" >&2
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import mcap, mcap_ros2, mcap_ros1, mcap_protobuf, rosbags, h5py, hdf5plugin, numpy, pyarrow" 2>/dev/null; then
+    echo "bootstrap: creating .venv with mcap, mcap-ros2-support, mcap-ros1-support, mcap-protobuf-support, rosbags, h5py, hdf5plugin, numpy, pyarrow" >&2
     python3 -m venv .venv
     .venv/bin/pip install -q --upgrade pip >/dev/null
-    .venv/bin/pip install -q mcap mcap-ros2-support mcap-ros1-support mcap-protobuf-support rosbags h5py hdf5plugin numpy
+    .venv/bin/pip install -q mcap mcap-ros2-support mcap-ros1-support mcap-protobuf-support rosbags h5py hdf5plugin numpy pyarrow
 fi

@@ -135,6 +135,49 @@ import TestSupport
     }
 }
 
+/// Issue 15: "knowledge.jsonl files of a driving and a robot scan cannot be loaded together by
+/// `datasets` (facts have different struct types)". Facts and context are lists of
+/// `{name, value, text, unit}`; pyarrow (what `datasets` reads JSON lines with) reads each
+/// file alone and finds one schema.
+@Suite struct KnowledgeSchemaTests {
+    @Test func drivingAndRobotRecordsLoadAsOneTable() throws {
+        let dir = TestSupport.temporaryDirectory("knowledge-schema")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [String] = []
+        for kind in ["driving", "robot"] {
+            let input = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/" + kind).path
+            let o = BatchOptions(paths: [input], out: nil, profile: nil)
+            var tiers = TierOptions()
+            tiers.budget = .count(4)
+            let out = dir.appendingPathComponent(kind).path
+            _ = try ResultWriter.write(try BatchRun.run(o), to: out, options: tiers)
+            files.append(out + "/alignment/knowledge.jsonl")
+        }
+        for f in files {
+            for line in try String(contentsOfFile: f, encoding: .utf8).split(separator: "\n") {
+                let rec = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let context = try #require(rec["context"] as? [[String: Any]])
+                #expect(!context.isEmpty && context.allSatisfy { $0["name"] is String && $0["unit"] is String && $0["text"] as? String == "" })
+                for e in try #require(rec["events"] as? [[String: Any]]) {
+                    for fact in try #require(e["facts"] as? [[String: Any]]) {
+                        let name = fact["name"] as? String ?? ""
+                        #expect(fact["value"] is NSNumber || (fact["value"] is NSNull && !(fact["text"] as? String ?? "").isEmpty), "\(fact)")
+                        if name.hasSuffix("_mps2") { #expect(fact["unit"] as? String == "m/s²") }
+                        if name.hasSuffix("_n") { #expect(fact["unit"] as? String == "N") }
+                    }
+                }
+            }
+        }
+        guard let python = TestSupport.interopPython,
+              (try? TestSupport.run(python, ["-c", "import pyarrow"]).status) == 0 else {
+            Issue.record("no Python with pyarrow: run scripts/bootstrap.sh"); return
+        }
+        let script = TestSupport.repoRoot.appendingPathComponent("Tests/Interop/check_knowledge.py").path
+        let r = try TestSupport.run(python, [script] + files)
+        #expect(r.status == 0, "\(r.stdoutText) \(r.stderr)")
+    }
+}
+
 /// Issue 15: "the 1 % alignment budget rounds down to 0 segments on a 79-segment file, silently".
 @Suite struct BudgetRoundingTests {
     @Test func aPositiveFractionIsAtLeastOneSegment() throws {

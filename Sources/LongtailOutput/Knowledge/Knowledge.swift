@@ -153,6 +153,32 @@ public enum Knowledge {
         return "Describe the \(list) in this \(what) segment: what happened, the measured values, and why it is rare."
     }
 
+    /// Units by the suffix of a fact's or context value's name (`peak_decel_mps2`: m/s²).
+    static let units: [(String, String)] = [("_mps3", "m/s³"), ("_mps2", "m/s²"), ("_mps", "m/s"), ("_rps", "rad/s"), ("_mm_h", "mm/h"),
+                                            ("_mm", "mm"), ("_m", "m"), ("_nm", "N·m"), ("_n", "N"), ("_deg", "°"), ("_s", "s"), ("_c", "°C")]
+
+    /// The unit a name's suffix says ("" when it says none).
+    public static func unit(of name: String) -> String { units.first { name.hasSuffix($0.0) }?.1 ?? "" }
+
+    /// Facts (or context values) as a list of `{"name", "value", "text", "unit"}` objects:
+    /// one shape for every event and domain, so records of a driving and a robot scan load
+    /// into one table (a JSON object per event kind gave each kind its own struct type).
+    /// `value` is the number (null for a text fact or a non-finite number), `text` the text
+    /// ("" for a number).
+    static func measurements(_ items: [(String, DetectedEvent.Fact)], into j: inout JSONText) {
+        j.raw("[")
+        for (i, (name, v)) in items.enumerated() {
+            if i > 0 { j.raw(",") }
+            j.raw("{"); j.key("name", first: true); j.string(name); j.key("value")
+            switch v {
+            case .number(let d): if d.isFinite { j.double(d) } else { j.raw("null") }; j.key("text"); j.string("")
+            case .text(let t): j.raw("null"); j.key("text"); j.string(t)
+            }
+            j.key("unit"); j.string(unit(of: name)); j.raw("}")
+        }
+        j.raw("]")
+    }
+
     /// One knowledge record as a JSON line.
     static func record(id: String, source: String, segment seg: SegmentRecord, rarity: SegmentRarity,
                        events: [DetectedEvent], features: [String], domain: Profile.Domain) -> String {
@@ -168,11 +194,9 @@ public enum Knowledge {
             j.raw("{"); j.key("name", first: true); j.string(e.name); j.key("kind"); j.string(e.kind)
             j.key("confidence"); j.double((e.confidence * 1000).rounded() / 1000)
             j.key("start_ns"); j.raw(String(e.startNs)); j.key("end_ns"); j.raw(String(e.endNs))
-            j.key("facts"); ResultFiles.facts(roundedFacts(e.facts), into: &j); j.raw("}")
+            j.key("facts"); measurements(roundedFacts(e.facts), into: &j); j.raw("}")
         }
-        j.raw("]"); j.key("context"); j.raw("{")
-        for (i, (k, v)) in context.enumerated() { j.key(k, first: i == 0); j.double(v) }
-        j.raw("}")
+        j.raw("]"); j.key("context"); measurements(context.map { ($0.0, .number($0.1)) }, into: &j)
         j.key("caption"); j.string(caption)
         j.key("instruction"); j.string(instruction(events: events, percentile: rarity.percentile, domain: domain))
         j.key("response"); j.string(caption)
