@@ -90,12 +90,12 @@ public final class Catalog {
                                arguments: [run.version, run.profile, run.flags, run.startedAt, run.endedAt])
                 var sourceID: [String: Int64] = [:]
                 let src = try db.makeStatement(sql: """
-                    INSERT INTO sources(path, name, size, content_hash, status, error, profile, messages, bytes)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO sources(path, name, size, content_hash, status, error, profile, messages, bytes, abs_path, rel_path)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for s in sources {
                     try src.execute(arguments: [s.path, Self.baseName(s.path), s.size, s.contentHash, s.status, s.error,
-                                                s.profile, s.messages, s.bytes])
+                                                s.profile, s.messages, s.bytes, s.absolutePath, s.relativePath])
                     sourceID[s.path] = db.lastInsertedRowID
                 }
                 let seg = try db.makeStatement(sql: """
@@ -156,7 +156,7 @@ public final class Catalog {
                           started_at TEXT NOT NULL, ended_at TEXT NOT NULL);
         CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, name TEXT NOT NULL, size INTEGER NOT NULL,
                              content_hash TEXT NOT NULL, status TEXT NOT NULL, error TEXT, profile TEXT,
-                             messages INTEGER NOT NULL, bytes INTEGER NOT NULL);
+                             messages INTEGER NOT NULL, bytes INTEGER NOT NULL, abs_path TEXT, rel_path TEXT);
         CREATE TABLE segments(id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, source_id INTEGER NOT NULL REFERENCES sources(id),
                               seg_index INTEGER NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL,
                               tier TEXT NOT NULL, in_pretrain INTEGER NOT NULL, rarity REAL NOT NULL, percentile REAL NOT NULL,

@@ -137,9 +137,12 @@ extension Catalog {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY path").map { r in
                 let t = "sources"
+                // abs_path and rel_path are absent from catalogs written before they were kept.
                 return CatalogSource(path: try r.value("path", t), size: try r.value("size", t), contentHash: try r.value("content_hash", t),
                                      status: try r.value("status", t), error: try r.value("error", t), profile: try r.value("profile", t),
-                                     messages: try r.value("messages", t), bytes: try r.value("bytes", t))
+                                     messages: try r.value("messages", t), bytes: try r.value("bytes", t),
+                                     absolutePath: r.hasColumn("abs_path") ? try r.value("abs_path", t) : nil,
+                                     relativePath: r.hasColumn("rel_path") ? try r.value("rel_path", t) : nil)
             }
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One `longtail scan` (or merge) that wrote the catalog.
 public struct CatalogRun: Sendable, Equatable {
     public var version: String
@@ -24,10 +26,30 @@ public struct CatalogSource: Sendable, Equatable {
     public var messages: Int
     /// Decompressed bytes of the values read.
     public var bytes: Int64
+    /// The file's absolute path when it was scanned (nil in catalogs written before it was kept).
+    public var absolutePath: String?
+    /// The file's path below the directory argument it was found under (its file name when
+    /// it was named itself): where it lies under a moved data root.
+    public var relativePath: String?
     public init(path: String, size: Int64, contentHash: String, status: String, error: String? = nil,
-                profile: String? = nil, messages: Int = 0, bytes: Int64 = 0) {
+                profile: String? = nil, messages: Int = 0, bytes: Int64 = 0, absolutePath: String? = nil, relativePath: String? = nil) {
         self.path = path; self.size = size; self.contentHash = contentHash; self.status = status; self.error = error
         self.profile = profile; self.messages = messages; self.bytes = bytes
+        self.absolutePath = absolutePath; self.relativePath = relativePath
+    }
+
+    /// Where `file` (this source's file, or an episode's file) is readable now: under
+    /// `dataRoot` (its relative path, then its name) when given, else where it was scanned
+    /// (as given, then absolute). Nil when none of these is a readable file.
+    public func locate(dataRoot: String?, isReadable: (String) -> Bool) -> String? {
+        var candidates: [String] = []
+        if let root = dataRoot {
+            if let rel = relativePath { candidates.append(root + "/" + rel) }
+            candidates.append(root + "/" + (path as NSString).lastPathComponent)
+        }
+        candidates.append(path)
+        if let abs = absolutePath { candidates.append(abs) }
+        return candidates.first(where: isReadable)
     }
 }
 

@@ -93,6 +93,7 @@ public enum BatchRun {
             result.failures.append(ScanFailure(file: InputFile(path: p, size: 0, hash: ""),
                                                reason: "\(p): no logs (.mcap, .bag, .h5, .hdf5 files) under this directory"))
         }
+        result.relativePaths = Dictionary(files.map { ($0.path, $0.key) }, uniquingKeysWith: { a, _ in a })
         result.pending = zip(files, slots).filter { $0.1 == nil }.map { InputFile(path: $0.0.path, size: FileStatus($0.0.path).size, hash: "") }
         if let work {
             let shard = o.shard ?? ShardSpec(index: 0, count: 1)

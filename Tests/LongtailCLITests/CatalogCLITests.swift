@@ -141,4 +141,30 @@ import TestSupport
             #expect(c.status == 0 && !c.stdoutText.isEmpty, "cat --since \(form): \(c.stderr)")
         }
     }
+
+    /// Issue 15: "after cd or moving the data, show/export fail with no way to say where
+    /// the data now lives". The catalog keeps each file's absolute path and its path below the
+    /// scanned directory; `export --data-root` finds a moved archive, and without it the
+    /// error names the paths tried and the flag.
+    @Test func exportFindsMovedDataUnderDataRoot() throws {
+        let dir = TestSupport.temporaryDirectory("cli-data-root")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let archive = dir.appendingPathComponent("archive").path, moved = dir.appendingPathComponent("moved").path
+        try FileManager.default.createDirectory(atPath: archive + "/day1", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.fixture, toPath: archive + "/day1/drive-000.mcap")
+        let out = dir.appendingPathComponent("out").path
+        let scan = try TestSupport.run(Self.binary, ["scan", archive, "--out", out])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let q = try TestSupport.run(Self.binary, ["query", "--catalog", out, "--limit", "1", "--format", "csv"])
+        let id = try #require(q.stdoutText.split(separator: "\n").dropFirst().first?.split(separator: ",").first.map(String.init))
+        try FileManager.default.moveItem(atPath: archive, toPath: moved)
+        let lost = try TestSupport.run(Self.binary, ["export", "--catalog", out, id, "--to", dir.appendingPathComponent("a.mcap").path])
+        #expect(lost.status == 1 && lost.stderr.contains("--data-root") && lost.stderr.contains(archive + "/day1/drive-000.mcap"), "\(lost.stderr)")
+        let found = try TestSupport.run(Self.binary, ["export", "--catalog", out, id, "--to", dir.appendingPathComponent("b.mcap").path,
+                                                      "--data-root", moved])
+        #expect(found.status == 0 && found.stdoutText.contains("messages"), "\(found.stderr)")
+        let h5 = try TestSupport.run(Self.binary, ["export", "--catalog", out, id, "--to", dir.appendingPathComponent("b.h5").path,
+                                                   "--data-root", moved])
+        #expect(h5.status == 0 && h5.stdoutText.contains("signals"), "\(h5.stderr)")
+    }
 }

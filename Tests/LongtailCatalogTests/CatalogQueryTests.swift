@@ -178,3 +178,19 @@ import TestSupport
         #expect((try? CatalogTime.parse("2262-04-11T23:47:16Z")) == 9_223_372_036_000_000_000)
     }
 }
+
+/// A source is found where it lies now: under `--data-root` by its relative path or name,
+/// else where it was scanned (as given, then absolute).
+@Suite struct SourceLocationTests {
+    @Test func locateTriesTheDataRootThenThePathsItWasScannedAt() {
+        let s = CatalogSource(path: "logs/day1/a.mcap", size: 1, contentHash: "", status: "ok",
+                              absolutePath: "/data/logs/day1/a.mcap", relativePath: "day1/a.mcap")
+        #expect(s.locate(dataRoot: "/new", isReadable: { $0 == "/new/day1/a.mcap" || $0 == "/new/a.mcap" }) == "/new/day1/a.mcap")
+        #expect(s.locate(dataRoot: "/new", isReadable: { $0 == "/new/a.mcap" }) == "/new/a.mcap")
+        #expect(s.locate(dataRoot: nil, isReadable: { $0 == "/data/logs/day1/a.mcap" }) == "/data/logs/day1/a.mcap")
+        #expect(s.locate(dataRoot: nil, isReadable: { $0 == "logs/day1/a.mcap" || $0.hasPrefix("/data") }) == "logs/day1/a.mcap")
+        #expect(s.locate(dataRoot: "/new", isReadable: { _ in false }) == nil)
+        let old = CatalogSource(path: "a.mcap", size: 1, contentHash: "", status: "ok")   // a catalog from before abs/rel paths
+        #expect(old.locate(dataRoot: "/new", isReadable: { $0 == "/new/a.mcap" }) == "/new/a.mcap")
+    }
+}

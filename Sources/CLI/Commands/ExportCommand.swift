@@ -31,6 +31,10 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Replace an existing file at --to.")
     var force = false
 
+    @Option(name: .customLong("data-root"),
+            help: "Where the scanned files lie now, if they moved: the directory that was scanned (the catalog keeps each file's path below it).")
+    var dataRoot: String?
+
     func validate() throws {
         guard to.hasSuffix(".mcap") || to.hasSuffix(".h5") || to.hasSuffix(".hdf5") else {
             throw ValidationError("--to must end in .mcap or .h5")
@@ -42,9 +46,20 @@ struct ExportCommand: ParsableCommand {
         let c: Catalog
         do { c = try Catalog(opening: catalog) } catch { throw CLIFailure(error) }
         guard let s = try c.segment(id: id) else { throw CLIFailure(message: "\(c.path): no segment '\(id)'") }
-        let source = SourceID(parsing: s.source)
-        let file = source.file
-        guard FileManager.default.isReadableFile(atPath: file) else { throw CLIFailure(message: "\(file.isEmpty ? "(an empty source path: a damaged catalog)" : file): the segment's source is not readable here") }
+        let scanned = SourceID(parsing: s.source)
+        guard !scanned.file.isEmpty else { throw CLIFailure(message: "(an empty source path: a damaged catalog): the segment's source is not readable here") }
+        let sources = try c.sources()
+        let row = sources.first { $0.path == s.source } ?? sources.first { $0.path == scanned.file }
+            ?? CatalogSource(path: scanned.file, size: 0, contentHash: "", status: "ok")
+        var fileRow = row
+        fileRow.path = scanned.file
+        guard let file = fileRow.locate(dataRoot: dataRoot, isReadable: { RegularFile.problem($0) == nil && FileManager.default.isReadableFile(atPath: $0) }) else {
+            let tried = [dataRoot.map { "\($0)/\(row.relativePath ?? (scanned.file as NSString).lastPathComponent)" }, scanned.file, row.absolutePath]
+                .compactMap { $0 }
+            throw CLIFailure(message: "\(scanned.file): the segment's source is not readable here (tried \(Array(NSOrderedSet(array: tried)).map { "\($0)" }.joined(separator: ", ")))"
+                             + (dataRoot == nil ? "; if the data moved, pass --data-root DIR (the directory that was scanned)" : ""))
+        }
+        let source = SourceID(file: file, episode: scanned.episode)
         do {
             if to.hasSuffix(".mcap") {
                 let w = try ClipExport.mcap(source: source, start: s.startNs, end: s.endNs, to: to)

@@ -101,6 +101,9 @@ public struct ScanResult: Sendable {
     public var profileChoice = "auto"
     /// Whole scans of the `stored` sources.
     public var store: (any SourceStore)?
+    /// Per input file path: its path below the directory argument it was found under (the
+    /// catalog's `rel_path`; a file missing here is known by its name).
+    public var relativePaths: [String: String] = [:]
 
     public init(model: RarityModel) { fallback = model }
 

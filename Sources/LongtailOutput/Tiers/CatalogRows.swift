@@ -1,3 +1,4 @@
+import Foundation
 import LongtailCatalog
 import LongtailCore
 import LongtailScan
@@ -16,9 +17,12 @@ enum CatalogRows {
     /// one per failed file and one per file an interrupted run did not reach.
     static func sources(_ r: ScanResult) -> [CatalogSource] {
         var out: [CatalogSource] = []
+        func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
+        func relative(_ p: String) -> String { r.relativePaths[p] ?? (p as NSString).lastPathComponent }
         for rec in r.sources {
             out.append(CatalogSource(path: rec.scan.source, size: rec.file.size, contentHash: rec.file.hash, status: "ok",
-                                     profile: rec.profile.name, messages: rec.scan.messages, bytes: Int64(rec.scan.bytes)))
+                                     profile: rec.profile.name, messages: rec.scan.messages, bytes: Int64(rec.scan.bytes),
+                                     absolutePath: absolute(rec.file.path), relativePath: relative(rec.file.path)))
         }
         for fail in r.failures {
             out.append(CatalogSource(path: fail.path, size: fail.file.size, contentHash: fail.file.hash, status: "failed", error: fail.reason))
