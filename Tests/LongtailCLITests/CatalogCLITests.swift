@@ -167,4 +167,24 @@ import TestSupport
                                                    "--data-root", moved])
         #expect(h5.status == 0 && h5.stdoutText.contains("signals"), "\(h5.stderr)")
     }
+
+    /// Issue 15: "`--format json` ... missing in `show`, `profiles`". Both print JSON that
+    /// parses: show the segment as query gives it plus caption, context and signals.
+    @Test func showAndProfilesPrintJSON() throws {
+        let dir = try Self.scanned()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let q = try TestSupport.run(Self.binary, ["query", "--catalog", dir.path, "--tier", "alignment", "--limit", "1", "--format", "json"])
+        let row = try #require((try JSONSerialization.jsonObject(with: q.stdout) as? [[String: Any]])?.first)
+        let id = try #require(row["id"] as? String)
+        let show = try TestSupport.run(Self.binary, ["show", "--catalog", dir.path, id, "--format", "json"])
+        #expect(show.status == 0, "\(show.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: show.stdout) as? [String: Any])
+        #expect(obj["id"] as? String == id && obj["percentile"] as? Double == row["percentile"] as? Double)
+        #expect(!(obj["caption"] as? String ?? "").isEmpty && !(obj["context"] as? [Any] ?? []).isEmpty)
+        let signals = try #require(obj["signals"] as? [[String: Any]])
+        #expect(signals.contains { $0["name"] as? String == "speed" && ($0["values"] as? [Any])?.count ?? 0 > 100 })
+        let profiles = try TestSupport.run(Self.binary, ["profiles", "--format", "json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: profiles.stdout) as? [[String: Any]])
+        #expect(list.map { $0["name"] as? String }.contains("synth-driving") && list.allSatisfy { ($0["signals"] as? [String])?.isEmpty == false })
+    }
 }

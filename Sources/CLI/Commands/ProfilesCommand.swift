@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LongtailScan
+import LongtailSupport
 
 struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,6 +13,11 @@ struct ProfilesCommand: ParsableCommand {
     @Option(help: "Print this built-in profile's TOML.")
     var show: String?
 
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "text, or json: one array of {name, domain, rate_hz, signals, actors, description, cannot_detect}.")
+    var format: Format = .text
+
     func run() throws {
         let stdout = StandardOutput()
         defer { stdout.flush() }
@@ -20,6 +26,24 @@ struct ProfilesCommand: ParsableCommand {
                 throw ValidationError("no built-in profile '\(show)'; built-in: \(BuiltinProfiles.names.joined(separator: ", "))")
             }
             stdout.line(text)
+            return
+        }
+        if format == .json {
+            var j = JSONText()
+            j.raw("[")
+            for (i, name) in BuiltinProfiles.names.enumerated() {
+                let p = try Profile.load(name)
+                if i > 0 { j.raw(",\n") }
+                j.raw("{"); j.key("name", first: true); j.string(name); j.key("domain"); j.string(p.domain.rawValue)
+                j.key("rate_hz"); j.double(p.rateHz); j.key("signals"); j.raw("[")
+                for (k, sig) in p.signals.enumerated() { if k > 0 { j.raw(",") }; j.string(sig.name) }
+                j.raw("]"); j.key("actors"); j.raw(p.actors != nil ? "true" : "false")
+                j.key("description"); j.string(p.description); j.key("cannot_detect"); j.raw("[")
+                for (k, d) in p.disabledEvents.enumerated() { if k > 0 { j.raw(",") }; j.string(d.event) }
+                j.raw("]}")
+            }
+            j.raw("]")
+            stdout.line(j.text)
             return
         }
         for name in BuiltinProfiles.names {

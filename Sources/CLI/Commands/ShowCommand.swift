@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LongtailOutput
 import LongtailCatalog
+import LongtailSupport
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,11 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: "The segment id.")
     var id: String
 
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "text, or json: one object with the segment as `query --format json` gives it, its caption, context and key signals (null where a value is missing).")
+    var format: Format = .text
+
     func run() throws {
         let c: Catalog
         do { c = try Catalog(opening: catalog) } catch { throw CLIFailure(error) }
@@ -23,6 +29,12 @@ struct ShowCommand: ParsableCommand {
         let dir = (c.path as NSString).deletingLastPathComponent
         let stdout = StandardOutput()
         defer { stdout.flush() }
+        if format == .json {
+            let signals: [SegmentView.Signal]
+            do { signals = try SegmentView.signals(dir: dir, segment: s) } catch { throw CLIFailure(error) }
+            stdout.line(Self.json(s, signals: signals))
+            return
+        }
         stdout.line("\(s.id)  \(s.source)")
         stdout.line("  interval:   \(CatalogTime.format(s.startNs)) → \(CatalogTime.format(s.endNs)) (\(String(format: "%.1f", (Double(s.endNs) - Double(s.startNs)) / 1e9)) s)")
         stdout.line("  tier:       \(s.tier)\(s.inPretrain && s.tier == "alignment" ? " (also in pretraining)" : "")")
@@ -43,5 +55,33 @@ struct ShowCommand: ParsableCommand {
             let range = finite.isEmpty ? "no data" : String(format: "%.2f … %.2f", finite.min()!, finite.max()!)
             stdout.line("  " + sig.name.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + SegmentView.sparkline(sig.values, width: width) + "  " + range)
         }
+    }
+
+    /// The segment as `query --format json` gives it, with its caption, context and signals.
+    static func json(_ s: CatalogSegment, signals: [SegmentView.Signal]) -> String {
+        var j = JSONText()
+        let row = QueryCommand.json(s)
+        j.raw(String(row.dropLast()))   // the query object, left open
+        let (caption, context) = SegmentView.caption(s)
+        j.key("caption"); j.string(caption)
+        j.key("context"); j.raw("[")
+        for (i, (name, value)) in context.enumerated() {
+            if i > 0 { j.raw(",") }
+            j.raw("{"); j.key("name", first: true); j.string(name); j.key("value")
+            if value.isFinite { j.double(value) } else { j.raw("null") }
+            j.key("unit"); j.string(Knowledge.unit(of: name)); j.raw("}")
+        }
+        j.raw("]"); j.key("signals"); j.raw("[")
+        for (i, sig) in signals.enumerated() {
+            if i > 0 { j.raw(",") }
+            j.raw("{"); j.key("name", first: true); j.string(sig.name); j.key("values"); j.raw("[")
+            for (k, v) in sig.values.enumerated() {
+                if k > 0 { j.raw(",") }
+                if v.isFinite { j.float(v) } else { j.raw("null") }
+            }
+            j.raw("]}")
+        }
+        j.raw("]}")
+        return j.text
     }
 }
