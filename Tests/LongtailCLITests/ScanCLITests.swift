@@ -166,4 +166,22 @@ extension ScanCLITests {
         let version = try TestSupport.run(Self.binary, ["--version"])
         #expect(v.status == 0 && !v.stdoutText.isEmpty && v.stdoutText == version.stdoutText)
     }
+
+    /// `scan --format json`: the summary (and the dry run's report) as one JSON object, with
+    /// the same figures the text gives.
+    @Test func scanPrintsJSONWhenAsked() throws {
+        let out = TestSupport.temporaryDirectory("cli-scan-json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try TestSupport.run(Self.binary, ["scan", Self.driving, "--out", out.path, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        #expect(obj["segments"] as? Int == 31 && obj["sources"] as? Int == 1 && (obj["skipped"] as? [Any])?.isEmpty == true)
+        #expect((obj["events"] as? [String: Int])?["hard_brake"] == 2)
+        #expect(((obj["alignment"] as? [String: Any])?["segments"] as? Int ?? 0) >= 1)
+        let bags = TestSupport.repoRoot.appendingPathComponent("Fixtures/ros1").path
+        let dry = try TestSupport.run(Self.binary, ["scan", bags, "--dry-run", "--profile", "synth-driving", "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: dry.stdout) as? [String: Any])
+        let sources = try #require(report["sources"] as? [[String: Any]])
+        #expect(sources.count == 3 && sources.allSatisfy { ($0["missing"] as? [String])?.contains("speed") == true && ($0["topics"] as? [String])?.isEmpty == false })
+    }
 }

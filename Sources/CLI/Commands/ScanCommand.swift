@@ -43,6 +43,11 @@ struct ScanCommand: OutcomeCommand {
     @Flag(help: "Show the signals found and missing per file, then stop.")
     var dryRun = false
 
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "The summary (or --dry-run's report) as text, or as one JSON object on stdout.")
+    var format: Format = .text
+
     @OptionGroup var tierFlags: TierFlags
 
     @Option(help: "Pretraining rate in Hz (default: driving 10, robot 100).")
@@ -99,7 +104,9 @@ struct ScanCommand: OutcomeCommand {
         defer { display?.finish() }
         let stdout = StandardOutput()
         defer { stdout.flush() }
-        if dryRun {
+        if dryRun && format == .json {
+            stdout.line(ScanJSON.dryRun(result))
+        } else if dryRun {
             for rec in result.sources {
                 let s = rec.scan
                 stdout.line("\(s.source)  (profile \(rec.profile.name))")
@@ -113,7 +120,7 @@ struct ScanCommand: OutcomeCommand {
                 for w in s.warnings { stdout.line("  warning  \(w)") }
             }
         } else if let out {
-            try ScanReport.report(result, out: out, tiers: tiers, threads: threads, stdout)
+            try ScanReport.report(result, out: out, tiers: tiers, threads: threads, json: format == .json, stdout)
         }
         return ScanReport.outcome(result, dryRun: dryRun)
     }

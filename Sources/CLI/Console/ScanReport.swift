@@ -5,9 +5,14 @@ import LongtailSupport
 /// What `scan` and `merge` print once the outputs are written, and the exit outcome.
 enum ScanReport {
     /// Writes the outputs and prints the summary (scan and merge).
-    static func report(_ result: ScanResult, out: String, tiers: TierOptions, threads: Int = 1, _ stdout: StandardOutput) throws {
+    static func report(_ result: ScanResult, out: String, tiers: TierOptions, threads: Int = 1, json: Bool = false,
+                       _ stdout: StandardOutput) throws {
         do {
             let tier = try ResultWriter.write(result, to: out, options: tiers, threads: threads)
+            if json {
+                stdout.line(ScanJSON.summary(result, tier, out: out))
+                return
+            }
             var counts: [String: Int] = [:]
             for s in result.sources { for e in s.scan.events { counts[e.name, default: 0] += 1 } }
             let bytes = result.sources.reduce(UInt64(0)) { $0 + $1.scan.bytes }
