@@ -124,6 +124,31 @@ import LongtailTools
 
 
 
+    /// Issue 15: "the HDF5 start time may come from an attribute of any object": each demo
+    /// keeps its own on its group (`t0_attribute = "@start_time"`; integers are ns, floats
+    /// seconds), and an attribute that is not there is said, not silently 0.
+    @Test func startTimesFromAnAttributeOfEachEpisode() throws {
+        let dir = TestSupport.temporaryDirectory("robomimic-t0")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("demos.hdf5").path
+        try TestSupport.writeRobomimicDemos(to: path, startTimes: [.integers([1_700_000_000_000_000_000]), .floats([1_700_000_100.5]),
+                                                                    .integers([1_700_000_200_000_000_000])])
+        let base = try #require(BuiltinProfiles.text["robomimic"])
+        func profile(_ t0: String) throws -> Profile {
+            try Profile.parse(base.replacingOccurrences(of: "episode_group = \"/data\"", with: "episode_group = \"/data\"\nt0_attribute = \"\(t0)\""),
+                              source: "test")
+        }
+        let scans = try SourceScanner.scan(path, profile: try profile("@start_time"))
+        #expect(scans.map { $0.segments.first?.startNs } == [1_700_000_000_000_000_000, 1_700_000_100_500_000_000, 1_700_000_200_000_000_000])
+        #expect(scans.allSatisfy { $0.warnings.isEmpty }, "\(scans.map(\.warnings))")
+        // The same attribute named by its absolute path (one episode's for all), and a missing one.
+        let absolute = try SourceScanner.scan(path, profile: try profile("/data/demo_1@start_time"))
+        #expect(absolute.allSatisfy { $0.segments.first?.startNs == 1_700_000_100_500_000_000 })
+        let missing = try SourceScanner.scan(path, profile: try profile("@t_start"))
+        #expect(missing.allSatisfy { $0.segments.first?.startNs == 0 && $0.warnings.contains { $0.contains("no numeric attribute 't_start' on /data/demo_") } },
+                "\(missing.map(\.warnings))")
+    }
+
     /// robomimic's layout: one group per demo under /data, 20 Hz end-effector pose and gripper,
     /// no force. Each demo is its own source; only kinematic signals are found, so every
     /// manipulation detector is disabled, and `--profile auto` picks the profile.

@@ -23,19 +23,36 @@ struct HDF5Scanner {
 
     func scan(dryRun: Bool = false) throws(HDF5Error) -> [SourceScan] {
         let file = try HDF5File(path: path)
-        let t0 = try startTime(file)
         return try episodes(file).map { (source, prefix) throws(HDF5Error) in
-            try scanEpisode(file, source: source, prefix: prefix, t0: t0, dryRun: dryRun)
+            let (t0, problem) = startTime(file, episode: prefix)
+            var scan = try scanEpisode(file, source: source, prefix: prefix, t0: t0, dryRun: dryRun)
+            if let problem { scan.warnings.append(problem) }
+            return scan
         }
     }
 
-    /// The file's start time (the profile's `t0_attribute`), 0 without one.
-    func startTime(_ file: HDF5File) throws(HDF5Error) -> Int64 {
-        if let name = profile.t0Attribute, let attr = try file.attributes(of: "/").first(where: { $0.name == name }),
-           case .integers(let v) = attr.value, let first = v.first {
-            return first
+    /// An episode's start time from the profile's `t0_attribute`: `NAME` (an attribute of
+    /// the file's root), `/OBJECT@NAME` (of any group or dataset), `OBJECT@NAME` (of an
+    /// object under the episode group) or `@NAME` (of the episode group itself). Integers are
+    /// nanoseconds, floats seconds. 0 without one; with one that is not there, 0 and why.
+    func startTime(_ file: HDF5File, episode prefix: String) -> (Int64, String?) {
+        guard let spec = profile.t0Attribute else { return (0, nil) }
+        let object: String, name: String
+        if let at = spec.lastIndex(of: "@") {
+            let path = String(spec[..<at])
+            name = String(spec[spec.index(after: at)...])
+            let episode = prefix.isEmpty ? "/" : String(prefix.dropLast())
+            object = path.hasPrefix("/") ? path : path.isEmpty ? episode : (prefix.isEmpty ? "/" : prefix) + path
+        } else {
+            (object, name) = ("/", spec)
         }
-        return 0
+        let missing = "t0_attribute \(spec): no numeric attribute '\(name)' on \(object); times are taken as they are (from 0)"
+        guard let attr = (try? file.attributes(of: object))?.first(where: { $0.name == name }) else { return (0, missing) }
+        switch attr.value {
+        case .integers(let v) where !v.isEmpty: return (v[0], nil)
+        case .floats(let v) where !v.isEmpty && v[0].isFinite && abs(v[0]) < 9e9: return (Int64((v[0] * 1e9).rounded()), nil)
+        default: return (0, missing)
+        }
     }
 
     /// One mapped signal of an episode at its native rate.

@@ -77,7 +77,7 @@ public enum NativeSignals {
         let scanner = HDF5Scanner(profile: profile, path: source.file)
         let file = try HDF5File(path: source.file)
         let prefix = source.episode.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
-        let episode = try scanner.samples(file, prefix: prefix, t0: try scanner.startTime(file))
+        let episode = try scanner.samples(file, prefix: prefix, t0: scanner.startTime(file, episode: prefix).0)
         for s in episode.series {
             let from = episode.found[profile.signals[s.signal].name] ?? ""
             for r in s.times.indices { sample(s.signal, from, s.times[r], s.values[r]) }
