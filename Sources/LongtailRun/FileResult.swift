@@ -16,7 +16,7 @@ struct FileResult: Sendable {
     public var scans: [SourceScan]
     public var failure: String?
 
-    static let magic = "longtail-file-result-3"
+    static let magic = "longtail-file-result-4"
 
     /// The result's bytes (in memory: for small results and tests).
     func encoded() -> [UInt8] {
@@ -95,6 +95,7 @@ struct FileResult: Sendable {
         w.int(s.disabled.count)
         for d in s.disabled { w.string(d.event); w.strings(d.missing) }
         w.strings(s.warnings)
+        w.bool(s.damage != nil); w.string(s.damage ?? "")
         w.strings(s.topics)
     }
 
@@ -128,6 +129,8 @@ struct FileResult: Sendable {
         s.missing = try r.strings()
         for _ in 0..<(try r.count("disabled")) { let e = try r.string(); s.disabled.append((e, try r.strings())) }
         s.warnings = try r.strings()
+        let damaged = try r.bool(), damage = try r.string()
+        s.damage = damaged ? damage : nil
         s.topics = try r.strings()
         return s
     }

@@ -128,6 +128,7 @@ final class ResultFiles {
                 j.key("start_ns"); j.int(g.startNs); j.key("end_ns"); j.int(g.endNs); j.raw("}")
             }
             j.raw("]")
+            if let d = s.damage { j.key("damage"); j.string(d) }   // a partial source: where and why
             j.key("warnings"); j.raw("[")
             for (k, w) in s.warnings.enumerated() { if k > 0 { j.raw(",") }; j.string(w) }
             j.raw("]}")

@@ -20,7 +20,9 @@ enum CatalogRows {
         func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
         func relative(_ p: String) -> String { r.relativePaths[p] ?? (p as NSString).lastPathComponent }
         for rec in r.sources {
-            out.append(CatalogSource(path: rec.scan.source, size: rec.file.size, contentHash: rec.file.hash, status: "ok",
+            // A damaged file that gave what came before the damage: `partial`, with where and why.
+            out.append(CatalogSource(path: rec.scan.source, size: rec.file.size, contentHash: rec.file.hash,
+                                     status: rec.scan.damage == nil ? "ok" : "partial", error: rec.scan.damage,
                                      profile: rec.profile.name, messages: rec.scan.messages, bytes: Int64(rec.scan.bytes),
                                      absolutePath: absolute(rec.file.path), relativePath: relative(rec.file.path)))
         }

@@ -206,6 +206,9 @@ public struct SourceScan: Sendable {
     public var disabled: [(event: String, missing: [String])] = []
     /// Things worth telling the user that did not stop the scan.
     public var warnings: [String] = []
+    /// Where and why the file is damaged, when the scan kept only what came before the
+    /// damage (`from byte N (+M in a chunk): reason`); the catalog marks the source `partial`.
+    public var damage: String?
     /// The file's topics with their types (`/imu/data [sensor_msgs/Imu]`), in the order
     /// met: what a user needs to fix a profile that maps none or the wrong ones.
     public var topics: [String] = []

@@ -44,6 +44,7 @@ struct BagScanner {
             } catch {
                 // Damaged part way (a recorder that crashed): what came before is kept.
                 guard counters[0] > 0, !Self.isIO(error) else { throw error }
+                scan.damage = "from byte \(error.offset): \(error)"
                 scan.warnings.append("the bag is damaged from byte \(error.offset) on (\(error)): scanned the \(counters[0]) messages before it")
             }
             if undecodable > 0, let first {

@@ -37,8 +37,9 @@ struct MCAPScanner {
                 // what came before the damage, said in a warning; one with nothing before it
                 // is an error.
                 guard Self.isDamage(error), loop.messages > 0 else { throw error }
-                scan.warnings.append("the file is damaged from byte \(error.offset)\(error.chunkOffset.map { " (+\($0) in a chunk)" } ?? "") on "
-                                     + "(\(error.reason)): scanned the \(loop.messages) messages before it")
+                let at = "from byte \(error.offset)\(error.chunkOffset.map { " (+\($0) in a chunk)" } ?? "")"
+                scan.damage = "\(at): \(error.reason)"
+                scan.warnings.append("the file is damaged \(at) on (\(error.reason)): scanned the \(loop.messages) messages before it")
             }
             if loop.undecodable > 0, let first = loop.firstUndecodable {
                 scan.warnings.append("\(loop.undecodable) messages did not decode and were skipped (the first at byte \(first.offset): \(first.detail))")
