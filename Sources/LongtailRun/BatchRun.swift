@@ -28,6 +28,8 @@ public struct BatchOptions: Sendable {
     public var progress: BatchProgress?
     /// Each file decompressed on a second thread (set when threads outnumber files twice).
     var pipelined = false
+    /// `merge`: where the scanned files lie now, when they moved since the shards scanned them.
+    public var dataRoot: String?
 
     public init(paths: [String], out: String?, profile: Profile?) { self.paths = paths; self.out = out; self.profile = profile }
 

@@ -97,19 +97,27 @@ public enum MergeJob {
         }
         var digests: [FileDigest] = []
         var paths: [String: String] = [:]
+        var moved: [String: String] = [:]
         var profiles: [String: Profile] = [:]
         for m in manifests.sorted(by: { $0.shard.index < $1.shard.index }) {
             for (k, v) in try m.work.profiles() { profiles[k] = v }
             for f in m.shard.files {
-                guard let r = m.work.result(for: f, pretrain: false) else {
+                guard var r = m.work.result(for: f, pretrain: false) else {
                     throw Incomplete(message: "shard \(m.shard.index) (\(m.dir)) lists \(f) but holds no readable result for it; run it again with --resume")
+                }
+                // Moved data: the result's paths become where the file lies now (the alignment
+                // set is re-read from it); ids come from content hashes and do not change.
+                if let root = o.dataRoot, RegularFile.problem(r.path) != nil, let now = DataRoot.locate(r.path, under: root) {
+                    moved[r.path] = now
+                    r.path = now
+                    for k in r.scans.indices { r.scans[k].id = SourceID(file: now, episode: r.scans[k].id.episode) }
                 }
                 let profile = r.failure == nil ? profiles[r.profile] ?? (try? Profile.load(r.profile)) : nil
                 digests.append(FileDigest(r, profile: profile, light: true))
-                paths[f] = m.work.resultPath(for: f)
+                paths[r.path] = m.work.resultPath(for: f)
             }
         }
-        var result = Assembly.assemble(digests, options: o, profiles: profiles, store: ResultFileStore(paths: paths))
+        var result = Assembly.assemble(digests, options: o, profiles: profiles, store: ResultFileStore(paths: paths, moved: moved))
         result.seconds = Clock.monotonicSeconds() - start
         result.endedNs = Clock.wallClockNs()
         result.startedNs = result.endedNs - Int64(result.seconds * 1e9)
@@ -120,11 +128,15 @@ public enum MergeJob {
 /// Whole scans read back from result files named per input file (the shards' `.work`).
 struct ResultFileStore: SourceStore {
     let paths: [String: String]
+    /// Old path → where the file lies now (`merge --data-root`): the scans read back name it.
+    var moved: [String: String] = [:]
 
     func load(file: String) throws -> [SourceScan] {
         guard let path = paths[file], let bytes = AtomicFile.readBytes(path) else {
             throw AtomicFile.Failure(path: paths[file] ?? file, operation: "read", errno: errno)
         }
-        return try FileResult.decode(bytes, pretrain: true).scans
+        var scans = try FileResult.decode(bytes, pretrain: true).scans
+        for k in scans.indices { if let now = moved[scans[k].id.file] { scans[k].id = SourceID(file: now, episode: scans[k].id.episode) } }
+        return scans
     }
 }

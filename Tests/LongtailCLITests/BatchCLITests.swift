@@ -70,6 +70,38 @@ import TestSupport
         #expect(k2 == s2)
     }
 
+    /// Issue 15: shards merged after the archive moved. Without `--data-root` the merge
+    /// cannot re-read the alignment set and says which file; with it, the files are found by
+    /// the tail of their old paths, and the segments (ids from content hashes) are the same.
+    @Test func mergeFindsMovedDataUnderDataRoot() throws {
+        let dir = TestSupport.temporaryDirectory("batch-moved")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try Self.archive(dir, files: 2, duration: "1m", seed: 9)
+        let shards = try (0..<2).map { i -> String in
+            let out = dir.appendingPathComponent("s\(i)").path
+            let r = try TestSupport.run(Self.binary, ["scan", input, "--out", out, "--shard-index", String(i), "--shard-count", "2"])
+            #expect(r.status == 0, "\(r.stderr)")
+            return out
+        }
+        let before = dir.appendingPathComponent("before").path
+        #expect(try TestSupport.run(Self.binary, ["merge"] + shards + ["--out", before]).status == 0)
+        let moved = dir.appendingPathComponent("elsewhere/in").path
+        try FileManager.default.createDirectory(atPath: dir.appendingPathComponent("elsewhere").path, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: input, toPath: moved)
+        let lost = try TestSupport.run(Self.binary, ["merge"] + shards + ["--out", dir.appendingPathComponent("lost").path])
+        #expect(lost.status == 1 && lost.stderr.contains(input), "\(lost.stderr)")
+        let after = dir.appendingPathComponent("after").path
+        let found = try TestSupport.run(Self.binary, ["merge"] + shards + ["--out", after, "--data-root", dir.appendingPathComponent("elsewhere").path])
+        #expect(found.status == 0, "\(found.stderr)")
+        func ids(_ out: String) throws -> [String] {
+            try String(contentsOfFile: out + "/segments.jsonl", encoding: .utf8).split(separator: "\n").map {
+                (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["id"] as? String ?? ""
+            }
+        }
+        #expect(try ids(after) == ids(before) && !(try ids(after)).isEmpty)
+        #expect(try String(contentsOfFile: after + "/segments.jsonl", encoding: .utf8).contains(moved + "/drive-000.mcap"))
+    }
+
     /// An --out inside the scanned directory holds HDF5 files too: they are never inputs.
     @Test func outputsInsideTheArchiveAreNotScanned() throws {
         let dir = TestSupport.temporaryDirectory("batch-own")

@@ -29,6 +29,10 @@ struct MergeCommand: OutcomeCommand {
     @Flag(help: "Replace the results already in --out.")
     var force = false
 
+    @Option(name: .customLong("data-root"),
+            help: "Where the scanned files lie now, if they moved since the shards scanned them (found by the longest tail of their old paths).")
+    var dataRoot: String?
+
     mutating func execute() throws -> Outcome {
         let tiers = try tierFlags.options()
         do { try OutputDirectory.checkWritable(out) } catch { throw CLIFailure(error) }
@@ -36,6 +40,7 @@ struct MergeCommand: OutcomeCommand {
         var o = BatchOptions(paths: [], out: out, profile: nil)
         o.tiers = tiers
         o.flags = CommandLine.arguments.dropFirst().joined(separator: " ")
+        o.dataRoot = dataRoot
         let result: ScanResult
         do { result = try MergeJob.run(dirs, options: o) } catch { throw CLIFailure(error) }
         let stdout = StandardOutput()
