@@ -26,3 +26,12 @@ with h5py.File(out / "shortchunk.h5", "w", libver=("earliest", "v110")) as f:
 with h5py.File(out / "cycle.h5", "w", libver=("earliest", "v110")) as f:
     f.create_dataset("a/b/x", data=np.arange(3.0))
     f["a/b/loop"] = f["a"]
+# A chunked dataset whose dataspace says scalar (rank patched from 1 to 0): libhdf5 1.10's
+# H5Dread allocated without end on it (fuzzing found it: 5.8 GB in 3 s).
+with h5py.File(out / "chunkedscalar.h5", "w", libver="earliest") as f:
+    f.create_dataset("effort", data=np.array([1.5], dtype="<f4"), chunks=(1,), maxshape=(1,))
+raw = bytearray((out / "chunkedscalar.h5").read_bytes())
+space = bytes([1, 1, 1, 0, 0, 0, 0, 0]) + (1).to_bytes(8, "little") + (1).to_bytes(8, "little")   # dataspace v1, rank 1, dims+max
+assert raw.count(space) == 1
+raw[raw.find(space) + 1] = 0
+(out / "chunkedscalar.h5").write_bytes(raw)

@@ -90,6 +90,12 @@ import TestSupport
             guard case .implausibleSize(let values, _) = error.reason else { Issue.record("\(error)"); return }
             #expect(values == 14_000_000_000 && error.object == "/wrench")
         }
+        // A chunked dataset over a scalar dataspace: refused before H5Dread, which allocated
+        // without end on it (5.8 GB in 3 s; fuzzing found it).
+        let scalar = try HDF5File(path: dir.appendingPathComponent("chunkedscalar.h5").path)
+        do { _ = try scalar.dataset("/effort").read(Double.self); Issue.record("read a chunked scalar") } catch {
+            #expect("\(error)".contains("chunked with chunk shape") && "\(error)".contains("a damaged header"), "\(error)")
+        }
         // A hard-link cycle: walked once, the link back listed but not entered.
         let cycle = try HDF5File(path: dir.appendingPathComponent("cycle.h5").path).walk()
         #expect(cycle.map(\.path) == ["/a", "/a/b", "/a/b/loop", "/a/b/x"], "\(cycle.map(\.path))")
