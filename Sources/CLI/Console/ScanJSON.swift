@@ -21,12 +21,8 @@ enum ScanJSON {
         j.key("fraction"); j.double(tier.alignmentFraction); j.key("bytes"); j.int(tier.alignmentBytes); j.raw("}")
         j.key("pretrain"); j.raw("{"); j.key("shards", first: true); j.int(tier.pretrainShards); j.key("bytes"); j.int(tier.pretrainBytes)
         j.key("ratio"); j.double(tier.pretrainRatio); j.raw("}")
-        j.key("skipped"); j.raw("[")
-        for (i, f) in r.failures.enumerated() {
-            if i > 0 { j.raw(",") }
-            j.raw("{"); j.key("path", first: true); j.string(f.path); j.key("reason"); j.string(f.shortReason); j.raw("}")
-        }
-        j.raw("]"); j.key("pending"); j.raw("[")
+        skipped(r, into: &j)
+        j.key("pending"); j.raw("[")
         for (i, p) in r.pending.enumerated() { if i > 0 { j.raw(",") }; j.string(p.path) }
         j.raw("]"); warnings(r, into: &j)
         j.raw("}")
@@ -53,13 +49,19 @@ enum ScanJSON {
             j.raw("]"); j.key("topics"); strings(s.missing.isEmpty ? [] : s.topics, &j)
             j.key("warnings"); strings(s.warnings, &j); j.raw("}")
         }
-        j.raw("]"); j.key("skipped"); j.raw("[")
+        j.raw("]"); skipped(r, into: &j)
+        j.raw("}")
+        return j.text
+    }
+
+    /// The files that could not be scanned, with their reasons.
+    private static func skipped(_ r: ScanResult, into j: inout JSONText) {
+        j.key("skipped"); j.raw("[")
         for (i, f) in r.failures.enumerated() {
             if i > 0 { j.raw(",") }
             j.raw("{"); j.key("path", first: true); j.string(f.path); j.key("reason"); j.string(f.shortReason); j.raw("}")
         }
-        j.raw("]}")
-        return j.text
+        j.raw("]")
     }
 
     private static func warnings(_ r: ScanResult, into j: inout JSONText) {

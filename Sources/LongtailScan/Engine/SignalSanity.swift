@@ -36,7 +36,6 @@ public struct SignalSanity: Sendable {
     private let speed: Int?, ax: Int?, ay: Int?, yaw: Int?
     /// Per channel: finite ticks, their sum, min and max (for means and stuck channels).
     private var count: [Int], sum: [Double], low: [Float], high: [Float]
-    private let inertial: [Bool]
     /// The channels whose means and ranges are kept: the inertial ones.
     private let tracked: [Int]
     /// Every `step`-th tick is sampled; `next`: the first sampled index of the next block;
@@ -58,9 +57,9 @@ public struct SignalSanity: Sendable {
         ay = names.firstIndex(of: "accel.y"); yaw = names.firstIndex(of: "yaw_rate")
         count = names.map { _ in 0 }; sum = names.map { _ in 0 }
         low = names.map { _ in .infinity }; high = names.map { _ in -.infinity }
-        let inertial = names.map { $0.hasPrefix("accel.") || $0 == "yaw_rate" || $0.hasPrefix("force.") || $0.hasPrefix("torque.") }
-        self.inertial = inertial
-        tracked = names.indices.filter { inertial[$0] }
+        tracked = names.indices.filter {
+            names[$0].hasPrefix("accel.") || names[$0] == "yaw_rate" || names[$0].hasPrefix("force.") || names[$0].hasPrefix("torque.")
+        }
     }
 
     /// Takes `n` ticks; `column(c)` is channel `c`'s values (nil when unmapped). Only every
@@ -158,7 +157,7 @@ public struct SignalSanity: Sendable {
                                    + "\(lateral.n) s above 3 m/s): is yaw_rate the gyro's vertical axis?"))
             }
         }
-        for c in names.indices where inertial[c] && count[c] >= tenSeconds && low[c] == high[c] {
+        for c in tracked where count[c] >= tenSeconds && low[c] == high[c] {
             out.append(Finding(signal: names[c], message: "never changes (always \(low[c])) over \(Int(Double(count[c]) / perSecond)) s: "
                                + "a stuck sensor or the wrong field"))
         }
