@@ -5,17 +5,23 @@
 # -rss_limit_mb=512 -malloc_limit_mb=256 -timeout=10. Prints executions, exec/s and
 # coverage per harness; crashes are kept in .fuzz/artifacts/HARNESS/ and fail the run.
 #   scripts/fuzz.sh [SECONDS] [HARNESS...]      (default 60 s, every harness)
+#   scripts/fuzz.sh --smoke [HARNESS...]         (what CI runs: a fixed seed and a fixed
+#                                                 number of runs from the seeds alone, about
+#                                                 10 s a harness, so a result reproduces here)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECS=${1:-60}
+SMOKE=0
+if [ "${1:-}" = --smoke ]; then SMOKE=1; SECS=120; else SECS=${1:-60}; fi
 shift || true
 ALL=(FuzzMCAPStream FuzzMCAPIndexed FuzzMessageDecoders FuzzBag FuzzHDF5 FuzzProfile FuzzCatalogText FuzzScan)
 HARNESSES=("$@")
 [ ${#HARNESSES[@]} -eq 0 ] && HARNESSES=("${ALL[@]}")
-export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 SWIFT_BACKTRACE=enable=no
+export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 SWIFT_BACKTRACE=enable=no SWIFT_DETERMINISTIC_HASHING=1
 
 echo "fuzz: building the harnesses (libFuzzer + ASan)..." >&2
 swift build -c release --product longtail >/dev/null
+# SwiftPM does not notice a file added to the root package; a fresh plan picks it up.
+rm -f Fuzz/.build/release/description.json Fuzz/.build/*/release/description.json
 (cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >/dev/null)
 BIN=Fuzz/.build/release
 L=.build/release/longtail
@@ -61,13 +67,31 @@ seeds_for() {
     esac
 }
 
+# Runs of the smoke, about 10 s each on a 2-core machine (rates from `scripts/fuzz.sh 10`).
+smoke_runs() {
+    case $1 in
+        FuzzMCAPStream) echo 100000 ;; FuzzMCAPIndexed) echo 40000 ;; FuzzMessageDecoders) echo 150000 ;;
+        FuzzBag) echo 50000 ;; FuzzHDF5) echo 10000 ;; FuzzProfile) echo 50000 ;; FuzzCatalogText) echo 30000 ;;
+        FuzzScan) echo 2500 ;;
+    esac
+}
+
 status=0
 report=""
 for h in "${HARNESSES[@]}"; do
     corpus=.fuzz/corpus/$h artifacts=.fuzz/artifacts/$h
+    extra=()
+    if [ $SMOKE = 1 ]; then
+        corpus=.fuzz/smoke/corpus/$h artifacts=.fuzz/smoke/artifacts/$h; rm -rf "$corpus" "$artifacts"
+        extra=(-seed=1 -runs="$(smoke_runs "$h")" -reload=0)
+    fi
+    # libFuzzer keys its table of recent comparisons by code address: without address
+    # randomisation (and with Swift's hashing seeded) a smoke run repeats exactly.
+    run=()
+    [ $SMOKE = 1 ] && setarch "$(uname -m)" -R true 2>/dev/null && run=(setarch "$(uname -m)" -R)
     mkdir -p "$corpus" "$artifacts"
     log=.fuzz/$h.log
-    "$BIN/$h" "$corpus" "$S/$(seeds_for "$h")" -max_total_time="$SECS" -rss_limit_mb=512 -malloc_limit_mb=256 -timeout=10 \
+    "${run[@]}" "$BIN/$h" "$corpus" "$S/$(seeds_for "$h")" -max_total_time="$SECS" "${extra[@]}" -rss_limit_mb=512 -malloc_limit_mb=256 -timeout=10 \
         -max_len=262144 -artifact_prefix="$artifacts/" -print_final_stats=1 > "$log" 2>&1 || true
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{print $2}' | tail -1)
     rate=$(grep -o 'exec/s: *[0-9]*' "$log" | tail -1 | awk '{print $2}')
@@ -79,8 +103,20 @@ for h in "${HARNESSES[@]}"; do
     if [ "$crashes" -gt 0 ] || grep -q "ERROR: AddressSanitizer\|ERROR: libFuzzer\|SUMMARY: " "$log"; then
         status=1
         grep -m3 "ERROR\|SUMMARY\|Fatal error\|artifact" "$log" >&2 || true
+        # The input itself, as a zstd patch against the seed it is closest to, so that a
+        # failure on another machine (CI keeps no files) replays here:
+        #   base64 -d < text > p.zst; zstd -d --patch-from=.fuzz/seeds/DIR/SEED p.zst -o input
+        for a in $(find "$artifacts" -type f | head -2); do
+            best="" bestn=999999999
+            for seed in "$S/$(seeds_for "$h")"/*; do
+                n=$(zstd -q -19 --patch-from="$seed" -c "$a" 2>/dev/null | wc -c)
+                [ "$n" -gt 0 ] && [ "$n" -lt "$bestn" ] && best=$seed bestn=$n
+            done
+            echo "fuzz: $h input $(basename "$a"), patch from ${best#"$S"/} (zstd, base64):" >&2
+            zstd -q -19 --patch-from="$best" -c "$a" 2>/dev/null | base64 -w 0 | head -c 100000 >&2; echo >&2
+        done
     fi
 done
-echo "== fuzz ($SECS s a harness)"
+if [ $SMOKE = 1 ]; then echo "== fuzz smoke (seed 1, fixed runs)"; else echo "== fuzz ($SECS s a harness)"; fi
 printf "%s" "$report"
 exit $status

@@ -17,7 +17,8 @@ public struct HDF5Attribute: Sendable, Equatable {
     public var name: String
     public var value: HDF5AttributeValue
 
-    static func readAll(of oid: hid_t, file: String, object: String) throws(HDF5Error) -> [HDF5Attribute] {
+    static func readAll(of oid: hid_t, in h5: HDF5File, object: String) throws(HDF5Error) -> [HDF5Attribute] {
+        let file = h5.path
         var info = H5O_info_t()
         guard H5Oget_info2(oid, &info, UInt32(H5O_INFO_NUM_ATTRS)) >= 0 else {
             throw HDF5Error(file: file, object: object, .readFailed(HDF5Library.errorStack()))
@@ -31,17 +32,31 @@ public struct HDF5Attribute: Sendable, Equatable {
             var nameBuffer = [CChar](repeating: 0, count: Int(nameLength) + 1)
             _ = H5Aget_name(aid, nameBuffer.count, &nameBuffer)
             let name = String(cString: nameBuffer)
-            out.append(HDF5Attribute(name: name, value: try read(aid, file: file, object: "\(object)@\(name)")))
+            out.append(HDF5Attribute(name: name, value: try read(aid, in: h5, object: "\(object)@\(name)")))
         }
         return out
     }
 
-    static func read(_ aid: hid_t, file: String, object: String) throws(HDF5Error) -> HDF5AttributeValue {
+    /// The most values Longtail reads from one attribute; larger ones are listed as unsupported.
+    static let maxValues = 1 << 20
+
+    static func read(_ aid: hid_t, in h5: HDF5File, object: String) throws(HDF5Error) -> HDF5AttributeValue {
+        let file = h5.path
         let tid = H5Aget_type(aid)
         let sid = H5Aget_space(aid)
         defer { _ = H5Tclose(tid); _ = H5Sclose(sid) }
         let n = max(0, Int(H5Sget_simple_extent_npoints(sid)))
         func fail() -> HDF5Error { HDF5Error(file: file, object: object, .readFailed(HDF5Library.errorStack())) }
+        // The count is the file's word: a damaged header declaring 2^31 variable-length
+        // strings made libhdf5 allocate 16 GiB and walk the global heap for minutes (fuzzing
+        // found both). An attribute's values are stored in the file, so they cannot outweigh
+        // it; and Longtail reads attributes as metadata, so a larger one is named, not read.
+        let (stored, overflow) = n.multipliedReportingOverflow(by: max(1, H5Tget_size(tid)))
+        if overflow || UInt64(stored) > HDF5File.byteCount(of: file) {
+            throw HDF5Error(file: file, object: object,
+                            .readFailed("the attribute declares \(n) values, more than the file's bytes hold: a damaged header"))
+        }
+        if n > maxValues { return .unsupported("\(n) values (Longtail reads attributes of up to \(maxValues))") }
         switch H5Tget_class(tid) {
         case H5T_INTEGER:
             var v = [Int64](repeating: 0, count: n)
@@ -53,6 +68,7 @@ public struct HDF5Attribute: Sendable, Equatable {
             return .floats(v)
         case H5T_STRING:
             if H5Tis_variable_str(tid) > 0 {
+                try h5.checkGlobalHeap(object: object)
                 var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
                 let mem = H5Tcopy(tid)
                 defer { _ = H5Tclose(mem) }

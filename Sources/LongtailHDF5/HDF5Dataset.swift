@@ -108,6 +108,12 @@ public final class HDF5Dataset: @unchecked Sendable {
             throw HDF5Error(file: file.path, object: path,
                             .readFailed("chunked with chunk shape \(chunkShape) over dataset shape \(shape): a damaged header"))
         }
+        // One chunk is decompressed whole (here and inside libhdf5), so it is held to the
+        // same bound as the dataset: a header can declare a 2^31-row chunk over ten rows.
+        if let chunkShape, fileChunkBytes == 0 || UInt64(fileChunkBytes) > allowedBytes {
+            throw HDF5Error(file: file.path, object: path,
+                            .readFailed("chunk shape \(chunkShape) of \(elementSize)-byte values is out of proportion to the \(storedBytes) bytes stored: a damaged header"))
+        }
         let expected = fileChunkBytes
         guard expected > 0 else { return }
         let space = H5Dget_space(id)
@@ -136,13 +142,20 @@ public final class HDF5Dataset: @unchecked Sendable {
         shape.reduce(UInt64(1)) { a, b in let (p, o) = a.multipliedReportingOverflow(by: UInt64(max(0, b))); return o ? .max : p }
     }
 
+    /// The most bytes a read of this dataset may produce: 1000× what it stores, at least
+    /// 32 MiB. The stored size comes from the chunk index, itself the file's word, so it
+    /// counts for no more than the file's size.
+    var allowedBytes: UInt64 {
+        let stored = Swift.min(storedBytes, HDF5File.byteCount(of: file.path))
+        return Swift.max(UInt64(32) << 20, stored.multipliedReportingOverflow(by: 1000).partialValue)
+    }
+
     /// Refuses a dataset whose declared size is out of all proportion to what the file
     /// stores: more than 1000× its stored bytes (and over 32 MiB). Compression of real
     /// sensor data stays far below that; a damaged or hostile header does not.
     func checkPlausible(_ values: UInt64) throws(HDF5Error) {
         let (bytes, o) = values.multipliedReportingOverflow(by: UInt64(max(1, elementSize)))
-        let allowed = Swift.max(UInt64(32) << 20, storedBytes.multipliedReportingOverflow(by: 1000).partialValue)
-        if o || bytes > allowed { throw HDF5Error(file: file.path, object: path, .implausibleSize(values: values, storedBytes: storedBytes)) }
+        if o || bytes > allowedBytes { throw HDF5Error(file: file.path, object: path, .implausibleSize(values: values, storedBytes: storedBytes)) }
     }
 
     static func className(_ c: H5T_class_t) -> String {
@@ -256,10 +269,11 @@ extension HDF5Dataset {
         var offsets: [[hsize_t]] = []
         var sizes: [Int] = []
         var first = r.lowerBound / chunkRows * chunkRows
+        let fileBytes = HDF5File.byteCount(of: file.path)
         while first < r.upperBound {
             var offset = [hsize_t(first)] + shape.dropFirst().map { _ in hsize_t(0) }
             var size: hsize_t = 0
-            guard H5Dget_chunk_storage_size(id, &offset, &size) >= 0, size > 0,
+            guard H5Dget_chunk_storage_size(id, &offset, &size) >= 0, size > 0, size <= fileBytes,
                   !filters.isEmpty || Int(size) == chunkBytes else {
                 _ = HDF5Library.errorStack()
                 return false

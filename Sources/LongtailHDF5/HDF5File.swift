@@ -28,6 +28,29 @@ public final class HDF5File: @unchecked Sendable {
 
     deinit { _ = H5Fclose(id) }
 
+    private let heapLock = HeapCheckLock()
+
+    /// Throws when one of the file's global heap collections would hang libhdf5 (see
+    /// `GlobalHeapCheck`); called before any read of variable-length data. The file is
+    /// walked once, on the first such read.
+    func checkGlobalHeap(object: String) throws(HDF5Error) {
+        let problem = heapLock.value {
+            let fcpl = H5Fget_create_plist(id)
+            defer { _ = H5Pclose(fcpl) }
+            var addressSize = 0, lengthSize = 0
+            guard H5Pget_sizes(fcpl, &addressSize, &lengthSize) >= 0 else { _ = HDF5Library.errorStack(); return nil }
+            return GlobalHeapCheck.problem(inFile: path, lengthSize: lengthSize)
+        }
+        if let problem { throw HDF5Error(file: path, object: object, .readFailed("\(problem): a damaged file")) }
+    }
+
+    /// The size of the file at `path` in bytes (`UInt64.max` when it cannot be read, so
+    /// that a bound against it refuses nothing).
+    static func byteCount(of path: String) -> UInt64 {
+        var st = stat()
+        return stat(path, &st) == 0 ? UInt64(max(0, st.st_size)) : .max
+    }
+
     /// True when a link exists at `path` (every intermediate group checked first).
     public func exists(_ path: String) -> Bool {
         var prefix = ""
@@ -128,7 +151,7 @@ public final class HDF5File: @unchecked Sendable {
         let oid = H5Oopen(id, path, lt_h5p_default())
         guard oid >= 0 else { throw HDF5Error(file: self.path, object: path, .readFailed(HDF5Library.errorStack())) }
         defer { _ = H5Oclose(oid) }
-        return try HDF5Attribute.readAll(of: oid, file: self.path, object: path)
+        return try HDF5Attribute.readAll(of: oid, in: self, object: path)
     }
 }
 
@@ -161,5 +184,23 @@ extension HDF5Dataset {
     /// True when `Float` holds every value exactly (float32, and integers of up to 16 bits).
     public var fitsFloat32: Bool {
         (typeClass == "float" && elementSize <= 4) || (typeClass == "integer" && elementSize <= 2)
+    }
+}
+
+/// The once-computed result of the global heap walk, behind a lock.
+private final class HeapCheckLock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var result: String??
+
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    func value(_ compute: () -> String?) -> String? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if let result { return result }
+        let r = compute()
+        result = .some(r)
+        return r
     }
 }

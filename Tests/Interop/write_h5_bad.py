@@ -35,3 +35,17 @@ space = bytes([1, 1, 1, 0, 0, 0, 0, 0]) + (1).to_bytes(8, "little") + (1).to_byt
 assert raw.count(space) == 1
 raw[raw.find(space) + 1] = 0
 (out / "chunkedscalar.h5").write_bytes(raw)
+# A variable-length string attribute whose global heap collection records a free-space
+# object of size 0: libhdf5 1.10 walks the collection for ever (fuzzing found it; h5py
+# hangs on it too).
+with h5py.File(out / "heaploop.h5", "w", libver="earliest") as f:
+    f.attrs["note"] = "wrench applied by the environment"
+    f.create_dataset("ok", data=np.arange(10.0))
+raw = bytearray((out / "heaploop.h5").read_bytes())
+heap = raw.find(b"GCOL")
+assert heap > 0 and raw.count(b"GCOL") == 1
+p = heap + 16
+while int.from_bytes(raw[p:p + 2], "little") != 0:   # skip objects to the free space (index 0)
+    p += 16 + (int.from_bytes(raw[p + 8:p + 16], "little") + 7) // 8 * 8
+raw[p + 8:p + 16] = bytes(8)
+(out / "heaploop.h5").write_bytes(raw)
