@@ -49,3 +49,18 @@ while int.from_bytes(raw[p:p + 2], "little") != 0:   # skip objects to the free 
     p += 16 + (int.from_bytes(raw[p + 8:p + 16], "little") + 7) // 8 * 8
 raw[p + 8:p + 16] = bytes(8)
 (out / "heaploop.h5").write_bytes(raw)
+# A dataset with five attributes whose fourth does not decode (its message version patched
+# to 9), after a root with five good ones: listing them by index made libhdf5 1.10 close the
+# table slots it never filled, stale pointers left by the root's table (a crash; fuzzing
+# found it).
+with h5py.File(out / "badattr.h5", "w", libver="earliest") as f:
+    for k in range(1, 6):
+        f.attrs[f"a{k}"] = np.int64(k)
+    z = f.create_dataset("z", data=np.arange(10.0))
+    for k in range(1, 6):
+        z.attrs[f"b{k}"] = np.int64(k)
+raw = bytearray((out / "badattr.h5").read_bytes())
+name = raw.find(b"b4\x00")
+assert name > 8 and raw.count(b"b4\x00") == 1 and raw[name - 8] == 1, raw[name - 8:name + 4]
+raw[name - 8] = 9
+(out / "badattr.h5").write_bytes(raw)

@@ -14,6 +14,23 @@ import TestSupport
         return r.status == 0 ? dir : nil
     }
 
+    /// Damaged attributes (libhdf5 1.10 segfaulted listing them) and a looping global heap
+    /// (it hung): `inspect` lists the rest, names each damaged object, exits 3.
+    @Test func inspectNamesDamagedObjectsAndGoesOn() throws {
+        guard let python = TestSupport.interopPython else { Issue.record("no interop Python: run scripts/bootstrap.sh"); return }
+        let dir = TestSupport.temporaryDirectory("h5cli-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let w = try TestSupport.run(python, [TestSupport.repoRoot.appendingPathComponent("Tests/Interop/write_h5_bad.py").path, dir.path])
+        try #require(w.status == 0, "\(w.stderr)")
+        let bad = try TestSupport.run(Self.binary, ["inspect", dir.appendingPathComponent("badattr.h5").path])
+        #expect(bad.status == 3, "\(bad.stderr)")
+        #expect(bad.stdoutText.contains("@a5 = 5") && bad.stdoutText.contains("z  float64 (10) contiguous"), "\(bad.stdoutText)")
+        #expect(bad.stderr.contains("badattr.h5, /z: attributes: read failed: the attributes do not decode"), "\(bad.stderr)")
+        let loop = try TestSupport.run(Self.binary, ["inspect", dir.appendingPathComponent("heaploop.h5").path])
+        #expect(loop.status == 3 && loop.stdoutText.contains("ok  float64 (10)"), "\(loop.stdoutText) \(loop.stderr)")
+        #expect(loop.stderr.contains("heaploop.h5, /: attributes: read failed: global heap collection at byte"), "\(loop.stderr)")
+    }
+
     @Test func inspectAndCatEpisodes() throws {
         guard let dir = try Self.episodes() else { Issue.record("no interop Python: run scripts/bootstrap.sh"); return }
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -47,7 +47,9 @@ struct InspectCommand: OutcomeCommand {
             case .json: out.line(HDF5Report.json(entries, path: file))
             }
             out.flush()
-            return .success
+            let damaged = entries.filter { $0.problem != nil }
+            for e in damaged { FileHandle.standardError.write(Data("longtail: warning: \(file), \(e.path): \(e.problem!)\n".utf8)) }
+            return damaged.isEmpty ? .success : .warnings
         }
         let info: MCAPInfo
         do { info = try MCAPInfo.read(path: file) } catch { throw CLIFailure(error) }

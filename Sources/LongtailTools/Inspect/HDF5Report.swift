@@ -12,17 +12,31 @@ public enum HDF5Report {
         public var chunks: [Int]?
         public var filters: [String] = []
         public var attributes: [HDF5Attribute] = []
+        /// What could not be read of this object (damaged attributes, a dataset that does not
+        /// open); the rest of the report goes on.
+        public var problem: String?
     }
 
-    /// Walks the file.
-    /// - Throws: `HDF5Error` naming the file and object.
+    /// Walks the file. An object whose attributes or dataset header cannot be read is
+    /// listed with its `problem`.
+    /// - Throws: `HDF5Error` naming the file, when it cannot be opened or walked.
     public static func read(path: String) throws(HDF5Error) -> [Entry] {
         let file = try HDF5File(path: path)
-        var out = [Entry(path: "/", isGroup: true, attributes: try file.attributes(of: "/"))]
+        func entry(_ path: String, isGroup: Bool) -> Entry {
+            var e = Entry(path: path, isGroup: isGroup)
+            do { e.attributes = try file.attributes(of: path) } catch { e.problem = "attributes: \(error.reason)" }
+            return e
+        }
+        var out = [entry("/", isGroup: true)]
         for node in try file.walk() where node.kind != .other {
-            var e = Entry(path: node.path, isGroup: node.kind == .group, attributes: try file.attributes(of: node.path))
+            var e = entry(node.path, isGroup: node.kind == .group)
             if node.kind == .dataset {
-                let ds = try file.dataset(node.path)
+                let ds: HDF5Dataset
+                do { ds = try file.dataset(node.path) } catch {
+                    e.problem = [e.problem, "dataset: \(error.reason)"].compactMap { $0 }.joined(separator: "; ")
+                    out.append(e)
+                    continue
+                }
                 e.shape = ds.shape
                 e.type = ds.typeName
                 e.chunks = ds.chunkShape
@@ -52,6 +66,7 @@ public enum HDF5Report {
                 s += "\(indent)\(name)  \(e.type) \(shape)\(chunks)\(filters)\n"
             }
             for a in e.attributes { s += "\(indent)  @\(a.name) = \(describe(a.value))\n" }
+            if let p = e.problem { s += "\(indent)  ! \(p)\n" }
         }
         return s
     }
@@ -110,7 +125,9 @@ public enum HDF5Report {
                 case .unsupported(let t): j.string("<\(t)>")
                 }
             }
-            j.raw("}}")
+            j.raw("}")
+            if let p = e.problem { j.key("problem"); j.string(p) }
+            j.raw("}")
         }
         j.raw("]}")
         return j.text
