@@ -108,7 +108,16 @@ extension ScanCLITests {
         let r = try TestSupport.run(Self.binary, ["scan", bag, "--out", dir.appendingPathComponent("a").path])
         #expect(r.status == 3, "\(r.stderr)")
         #expect(r.stderr.contains("no segments: profile synth-driving maps none of its signals"))
-        #expect(r.stderr.contains("/imu/data [sensor_msgs/Imu]") && r.stderr.contains("--profile FILE"))
+        #expect(r.stderr.contains("/imu/data [sensor_msgs/Imu]") && r.stderr.contains("`longtail profiles infer \(bag) -o PROFILE.toml`"))
+        // What the warning suggests: the inferred profile scans the bag, exit 0, with segments
+        // and no implausible signal.
+        let inferred = dir.appendingPathComponent("inferred.toml").path
+        let i = try TestSupport.run(Self.binary, ["profiles", "infer", bag, "-o", inferred])
+        #expect(i.status == 0 && i.stderr.contains("mapped speed, accel.x, accel.y, yaw_rate"), "\(i.stderr)")
+        let text = try String(contentsOfFile: inferred, encoding: .utf8)
+        #expect(text.contains("# accel.x: linear_acceleration.y averages 9.79 m/s² (gravity): +y points up"), "\(text)")
+        let s = try TestSupport.run(Self.binary, ["scan", bag, "--profile", inferred, "--out", dir.appendingPathComponent("c").path])
+        #expect(s.status == 0 && !s.stderr.contains("implausible") && s.stdoutText.contains("segments:  79"), "\(s.stdoutText) \(s.stderr)")
         // A profile whose odometry topic is misspelt: the IMU signals are found, speed is not.
         let profile = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/profiles/clearpath.toml"), encoding: .utf8)
             .replacingOccurrences(of: "/*_velocity_controller/odom", with: "/husky_velocity_controller/odometry")

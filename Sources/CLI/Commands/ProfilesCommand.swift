@@ -7,7 +7,11 @@ struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
         abstract: "List the built-in profiles (pass one, or a TOML file, to scan --profile).",
-        discussion: "docs/profiles.md describes the profile format; --show NAME prints a built-in profile's TOML to start from."
+        discussion: """
+        docs/profiles.md describes the profile format; --show NAME prints a built-in profile's TOML to start from; \
+        `longtail profiles infer FILE...` writes one for logs Longtail has not seen.
+        """,
+        subcommands: [ProfilesInferCommand.self]
     )
 
     @Option(help: "Print this built-in profile's TOML.")

@@ -81,7 +81,8 @@ enum ScanReport {
         guard s.segments.isEmpty || !s.missing.isEmpty else { return nil }
         let topics = s.topics.isEmpty ? "" : "; the file has " + s.topics.prefix(12).joined(separator: ", ")
             + (s.topics.count > 12 ? " and \(s.topics.count - 12) more" : "")
-        let howTo = "write a profile for it (`longtail profiles --show \(profile)` prints one to start from; docs/profiles.md) and pass --profile FILE"
+        let howTo = "`longtail profiles infer \(s.source) -o PROFILE.toml` writes a profile for it from the data, with its evidence "
+            + "(or start from `longtail profiles --show \(profile)`; docs/profiles.md); then pass --profile PROFILE.toml"
         if s.segments.isEmpty {
             let why = s.found.isEmpty ? "profile \(profile) maps none of its signals" : "it holds less than one segment window of data"
             return "\(s.source): no segments: \(why) (missing: \(s.missing.joined(separator: ", ")))\(topics); \(howTo)"

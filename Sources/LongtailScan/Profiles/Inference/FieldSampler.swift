@@ -1,0 +1,126 @@
+import LongtailBag
+import LongtailMCAP
+
+/// The numeric fields of every topic of a log, sampled for `profiles infer`: each message
+/// decoded generically (any encoding the readers know), its numeric leaves kept as time
+/// series by field path. Reads at most the first `seconds` of the log and `maxMessages` per
+/// topic, so that inference on a long log costs seconds.
+struct FieldSampler {
+    /// One topic: its message type, how its messages are stamped, and its numeric fields.
+    struct Topic {
+        var name: String
+        var type: String
+        var messages = 0
+        /// `header.stamp` or `stamp` when the messages carry one (seconds + nanoseconds), else nil (log time).
+        var stamp: String?
+        /// Field path → (time in seconds from the log's start, value).
+        var series: [String: [(t: Double, v: Double)]] = [:]
+        /// Paths in definition order (the first message's).
+        var paths: [String] = []
+        /// Array fields of objects (tracked-object lists and the like), by path.
+        var objectLists: Set<String> = []
+        /// Why its messages could not be decoded, when they could not.
+        var undecodable: String?
+    }
+
+    var seconds: Double = 600
+    var maxMessages = 60_000
+    /// Fields kept per topic (the first ones in definition order).
+    var maxFields = 64
+
+    private(set) var topics: [String: Topic] = [:]
+    /// The current file's first log time; where its seconds start on the common axis (each
+    /// file after the last one's end, 10 s apart, so that one-second bins never mix files).
+    private var start: UInt64?
+    private var base = 0.0, end = 0.0
+
+    /// Samples an MCAP file or a ROS 1 bag.
+    /// - Throws: the reader's error (`MCAPError`, `BagError`), naming the file.
+    mutating func sample(path: String) throws {
+        if start != nil { base = end + 10 }
+        start = nil
+        if SourceScanner.isBag(path) {
+            let reader = try BagReader(path: path)
+            var connections: [UInt32: (BagConnection, Result<MessageDecoder, DecodeError>)] = [:]
+            try reader.forEach { (event) throws(BagError) in
+                switch event {
+                case .connection(let c):
+                    connections[c.id] = (c, Result { () throws(DecodeError) in
+                        try MessageDecoder.ros1(type: c.type, definition: c.messageDefinition, topic: c.topic)
+                    })
+                case .message(let m):
+                    guard let (c, decoder) = connections[m.connection] else { return }
+                    add(topic: c.topic, type: c.type, logTime: m.timeNs, data: m.data, decoder)
+                }
+            }
+        } else {
+            let reader = try MCAPIndexedReader(path: path)
+            var decoders: [UInt16: Result<MessageDecoder, DecodeError>] = [:]
+            try reader.readMessages { (m) throws(MCAPError) in
+                let decoder: Result<MessageDecoder, DecodeError>
+                if let d = decoders[m.channel.id] { decoder = d } else {
+                    decoder = Result { () throws(DecodeError) in try MessageDecoder.make(channel: m.channel, schema: m.schema) }
+                    decoders[m.channel.id] = decoder
+                }
+                add(topic: m.channel.topic, type: m.schema?.name ?? "", logTime: m.logTime, data: m.data, decoder)
+            }
+        }
+    }
+
+    private mutating func add(topic name: String, type: String, logTime: UInt64, data: UnsafeRawBufferPointer,
+                              _ decoder: Result<MessageDecoder, DecodeError>) {
+        let first = start ?? logTime
+        start = first
+        guard logTime >= first, Double(logTime - first) / 1e9 <= seconds else { return }
+        var topic = topics[name] ?? Topic(name: name, type: type)
+        defer { topics[name] = topic }
+        topic.messages += 1
+        guard topic.messages <= maxMessages, topic.undecodable == nil else { return }
+        let value: DecodedValue
+        do { value = try decoder.get().decode(data, topic: name) } catch {
+            topic.undecodable = "\(error)"
+            return
+        }
+        if topic.messages == 1 {
+            topic.stamp = ["header.stamp", "stamp"].first { Self.time(value, at: $0) != nil }
+        }
+        let stamped = topic.stamp.flatMap { Self.time(value, at: $0) }
+        let relative = stamped.map { $0 - Double(first) / 1e9 } ?? Double(logTime - first) / 1e9
+        // A stamp far from the log time (another clock, or damage) falls back to the log time.
+        let t = base + (abs(relative - Double(logTime - first) / 1e9) < 60 ? relative : Double(logTime - first) / 1e9)
+        end = max(end, t)
+        var leaves: [(String, Double)] = []
+        Self.leaves(value, prefix: "", into: &leaves, lists: &topic.objectLists)
+        for (path, v) in leaves {
+            if topic.series[path] == nil {
+                guard topic.paths.count < maxFields else { continue }
+                topic.paths.append(path)
+            }
+            topic.series[path, default: []].append((t, v))
+        }
+    }
+
+    /// A stamp object (`sec`/`nanosec` of ROS 2, `secs`/`nsecs` of ROS 1) at `path`, in
+    /// seconds; nil when absent or zero.
+    static func time(_ value: DecodedValue, at path: String) -> Double? {
+        var v: DecodedValue? = value
+        for part in path.split(separator: ".") { v = v?[String(part)] }
+        guard let v else { return nil }
+        let s = (v["sec"] ?? v["secs"])?.doubleValue, n = (v["nanosec"] ?? v["nsecs"])?.doubleValue
+        guard let s, let n, s + n > 0 else { return nil }
+        return s + n / 1e9
+    }
+
+    private static func leaves(_ value: DecodedValue, prefix: String, into out: inout [(String, Double)], lists: inout Set<String>) {
+        switch value {
+        case .object(let fields):
+            for f in fields where !(prefix.isEmpty && (f.name == "header" || f.name == "stamp")) {
+                leaves(f.value, prefix: prefix.isEmpty ? f.name : "\(prefix).\(f.name)", into: &out, lists: &lists)
+            }
+        case .array(let items):
+            if case .object = items.first { lists.insert(prefix) }
+        default:
+            if let d = value.doubleValue { out.append((prefix, d)) }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import LongtailHDF5
+
+/// `longtail profiles infer`: a profile for a log Longtail has never seen, from its message
+/// types and field names (the candidates), settled by physics on the data.
+///
+/// - The accelerometer axis that averages ±g is vertical; the gyro axis along it is yaw, its
+///   sign the gravity's (an IMU's accelerometer and gyro share axes).
+/// - Of the two horizontal axes, the one whose one-second means follow the change of speed
+///   is forward, its sign the correlation's; the other is lateral, signed to make a
+///   right-handed frame (left = up × forward).
+/// - Speed units from the slope of the speed's change against that acceleration (1: m/s,
+///   3.6: km/h, 2.24: mph), or from the field's name; gyro units likewise against an
+///   odometry's yaw rate.
+/// - Weather, road and mode fields by name; force/torque from wrench messages; HDF5 files
+///   by the layout of a built-in profile.
+///
+/// Each choice carries its evidence and a confidence; one the data cannot settle is written
+/// commented out, with the reason.
+public enum ProfileInference {
+    /// Infers a profile from `paths` (MCAP or ROS 1 bag files of one layout, or HDF5 files).
+    /// - Throws: the reader's error for a file that cannot be read; `ProfileError` when the
+    ///   files hold nothing a profile could map.
+    public static func infer(paths: [String], name: String, seconds: Double = 600) throws -> InferredProfile {
+        if let first = paths.first, HDF5File.isHDF5(path: first) { return try hdf5(paths: paths, name: name) }
+        var sampler = FieldSampler()
+        sampler.seconds = seconds
+        for p in paths { try sampler.sample(path: p) }
+        var result = InferredProfile(name: name, domain: "driving", rateHz: 50, sources: paths)
+        var topics = Array(sampler.topics.values).sorted { $0.name < $1.name }
+        for t in topics where t.undecodable != nil {
+            result.notes.append("\(t.name) [\(t.type)] not decoded: \(t.undecodable!)")
+        }
+        topics = topics.filter { $0.undecodable == nil }
+        let wrench = topics.first { forceFields($0) != nil }
+        let imu = topics.filter(isIMU).max { $0.messages < $1.messages }
+        if let wrench, imu == nil, speedCandidates(topics).isEmpty {
+            robot(wrench, into: &result)
+        } else {
+            Driving(topics: topics).settle(imu: imu, into: &result)
+        }
+        for t in topics {
+            for list in t.objectLists.sorted() {
+                result.notes.append("\(t.name) \(list.isEmpty ? "" : "field \(list) ")is a list of objects [\(t.type)]: actors are not inferred; map them with [actors] (docs/profiles.md)")
+            }
+        }
+        if result.choices.filter(\.accepted).isEmpty {
+            let seen = topics.map { "\($0.name) [\($0.type)]" }.joined(separator: ", ")
+            throw ProfileError(source: paths.joined(separator: ", "),
+                               message: "found nothing a profile could map with confidence (topics: \(seen.isEmpty ? "none" : seen)); write one by hand (docs/profiles.md)")
+        }
+        return result
+    }
+
+    // MARK: Candidates by type and name
+
+    static func isIMU(_ t: FieldSampler.Topic) -> Bool {
+        ["linear_acceleration.x", "linear_acceleration.y", "linear_acceleration.z",
+         "angular_velocity.x", "angular_velocity.y", "angular_velocity.z"].allSatisfy { t.series[$0] != nil }
+    }
+
+    /// (linear.x, angular.z) paths of an Odometry, TwistStamped or Twist message.
+    static func twistFields(_ t: FieldSampler.Topic) -> (String, String)? {
+        for base in ["twist.twist.", "twist.", ""] where t.series[base + "linear.x"] != nil && t.series[base + "angular.z"] != nil {
+            return (base + "linear.x", base + "angular.z")
+        }
+        return nil
+    }
+
+    /// The force prefix and torque prefix of a Wrench(Stamped) message.
+    static func forceFields(_ t: FieldSampler.Topic) -> (String, String)? {
+        for base in ["wrench.", ""] where t.series[base + "force.z"] != nil && t.series[base + "torque.z"] != nil {
+            return (base + "force.", base + "torque.")
+        }
+        return nil
+    }
+
+    /// Speed fields by name, best first: (topic, field, rank, unit scale from the name).
+    static func speedCandidates(_ topics: [FieldSampler.Topic]) -> [(FieldSampler.Topic, String, Int, Double?)] {
+        var out: [(FieldSampler.Topic, String, Int, Double?)] = []
+        for t in topics where !isIMU(t) {
+            for path in t.paths {
+                let leaf = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+                let unit: Double? = leaf.contains("kmh") || leaf.contains("kph") ? 1 / 3.6 : leaf.contains("mph") ? 0.44704 : nil
+                if ["longitudinal_velocity", "speed", "vehicle_speed", "v_ego", "speed_mps", "speed_kmh", "speed_kph", "speed_mph", "velocity"].contains(leaf) {
+                    out.append((t, path, 3, unit))
+                } else if let (lin, _) = twistFields(t), path == lin {
+                    out.append((t, path, t.name.lowercased().contains("speed") || t.name.lowercased().contains("velocity") ? 2 : 1, nil))
+                }
+            }
+        }
+        return out.sorted { ($0.2, $0.0.messages) > ($1.2, $1.0.messages) }
+    }
+
+    /// Weather, road-condition and mode fields by name: canonical signal for a field's leaf.
+    static func stateSignal(leaf raw: String) -> String? {
+        let leaf = raw.lowercased()
+        let tokens = Set(leaf.split { !$0.isLetter && !$0.isNumber }.map(String.init))
+        if leaf.contains("precip") || tokens.contains("rain") || leaf.hasPrefix("rain") { return "precipitation_mm_h" }
+        if leaf.contains("wiper") { return "wiper_level" }
+        if leaf.contains("temperature") || tokens.contains("temp") { return "ambient_temperature_c" }
+        if leaf.contains("visibility") { return "visibility_m" }
+        if tokens.contains("abs") { return "abs_active" }
+        if tokens.contains("esc") { return "esc_active" }
+        if tokens.contains("tcs") || leaf.contains("traction") { return "tcs_active" }
+        return nil
+    }
+
+    // MARK: Robot logs (MCAP / bag) and HDF5 layouts
+
+    static func robot(_ t: FieldSampler.Topic, into result: inout InferredProfile) {
+        guard let (force, torque) = forceFields(t) else { return }
+        result.domain = "robot"
+        let rate = Double(t.messages) / max(1e-9, (t.series[force + "z"]?.last?.t ?? 0) - (t.series[force + "z"]?.first?.t ?? 0))
+        result.rateHz = min(1000, max(10, (rate / 10).rounded() * 10))
+        let press = pressingSign(t.series[force + "z"] ?? [])
+        for (signal, field) in [("force.x", force + "x"), ("force.y", force + "y"), ("force.z", force + "z"), ("torque.z", torque + "z")] {
+            var evidence = ["\(t.type) field \(field) at \(Int(rate.rounded())) Hz"]
+            var scale = 1.0, confidence = 0.6
+            if signal == "force.z" {
+                evidence.append(press.evidence)
+                if let sign = press.sign { scale = sign < 0 ? 1 : -1; confidence = 0.8 } else { confidence = 0.4 }
+            } else {
+                evidence.append("sign taken as recorded")
+            }
+            result.choices.append(.init(signal: signal, topic: t.name, field: field, scale: scale, stamp: t.stamp, confidence: confidence,
+                                        evidence: evidence, accepted: confidence >= 0.5))
+        }
+        result.notes.append("robot log: position, rotation and gripper are not inferred from messages; add them by hand")
+    }
+
+    /// The sign with which pressing the tool into a part reads on the approach axis: contact
+    /// phases are the large departures from the resting (median) force, and pressing
+    /// dominates them (an insertion, a press-fit, a push all press). nil when neither tail
+    /// dominates or contact never exceeds 2 N.
+    static func pressingSign(_ s: [(t: Double, v: Double)]) -> (sign: Double?, evidence: String) {
+        let v = s.map(\.v).filter(\.isFinite).sorted()
+        guard v.count >= 100 else { return (nil, "too few samples (\(v.count)) to tell the pressing direction: check the sign by hand") }
+        let median = v[v.count / 2], low = median - v[v.count / 200], high = v[v.count - 1 - v.count / 200] - median
+        let text = "departures from the resting \(rounded(median)) N reach -\(rounded(low)) and +\(rounded(high)) N (0.5th, 99.5th percentiles)"
+        guard max(low, high) >= 2, max(low, high) >= 2 * min(low, high) else {
+            return (nil, text + ": no contact dominates, the pressing direction is undetermined; check the sign by hand")
+        }
+        let sign: Double = high > low ? 1 : -1
+        return (sign, text + ": pressing reads \(sign > 0 ? "positive" : "negative") here, negative in Longtail (docs/profiles.md)")
+    }
+
+    private static func rounded(_ v: Double) -> String { "\((v * 10).rounded() / 10)" }
+
+    /// An HDF5 file is matched against the built-in HDF5 layouts: the one whose datasets all exist.
+    static func hdf5(paths: [String], name: String) throws -> InferredProfile {
+        let file = try HDF5File(path: paths[0])
+        let present = Set(try file.walk().filter { $0.kind == .dataset }.map(\.path))
+        var best: (String, Int)?
+        for builtin in BuiltinProfiles.names {
+            guard let p = try? Profile.load(builtin), let text = BuiltinProfiles.text[builtin], !text.isEmpty else { continue }
+            let needed = Set(p.signals.compactMap(\.dataset) + p.signals.compactMap(\.timestamps))
+            guard !needed.isEmpty else { continue }
+            let matched = needed.filter { d in present.contains(d) || present.contains { $0.hasSuffix(d) } }
+            if matched.count == needed.count, matched.count > best?.1 ?? 0 { best = (builtin, matched.count) }
+        }
+        guard let (builtin, count) = best else {
+            throw ProfileError(source: paths[0], message: "HDF5 datasets \(present.sorted().prefix(12).joined(separator: ", ")) match no built-in layout (reassemble, aloha, robomimic); write a profile by hand (docs/profiles.md)")
+        }
+        var r = InferredProfile(name: name, domain: "robot", rateHz: 0, sources: paths)
+        r.builtin = builtin
+        r.notes.append("all \(count) datasets the built-in profile '\(builtin)' reads are present")
+        return r
+    }
+}

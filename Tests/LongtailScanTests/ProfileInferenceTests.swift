@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import LongtailScan
+
+/// `profiles infer`: profiles for logs Longtail has not seen, checked against what is known
+/// of each file (the real logs' documented mountings, the synth's built-in profile, and
+/// files rewritten with a turned IMU and other speed units by an independent CDR encoder).
+@Suite struct ProfileInferenceTests {
+    /// (topic, field, scale) of each canonical signal the profile maps.
+    static func mapping(_ p: InferredProfile, _ signals: [String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: signals.compactMap { s in
+            p.choice(s).flatMap { $0.accepted ? (s, "\($0.topic) \($0.field) \($0.scale ?? 1)") : nil }
+        })
+    }
+
+    static let motion = ["speed", "accel.x", "accel.y", "yaw_rate"]
+
+    /// Scans `path` with the inferred profile's TOML: it loads, and the physics checks pass.
+    static func scanWarnings(_ path: String, _ p: InferredProfile) throws -> [String] {
+        let profile = try Profile.parse(p.toml, source: "inferred")
+        return try #require(try SourceScanner.scan(path, profile: profile).first).warnings
+    }
+
+    /// The Husky's IMU has y up (docs/profiles/husky.toml, measured by hand): forward = -z,
+    /// left = -x, yaw = +gyro y. The same from the MCAP and from the original ROS 1 bag. The
+    /// Jackal's and comma2k19's IMUs are in the vehicle frame.
+    @Test(.enabled(if: TestSupport.sharedData != nil, TestSupport.sharedDataMissingComment))
+    func realLogs() throws {
+        let shared = try #require(TestSupport.sharedData)
+        let husky = [
+            "speed": "/husky_velocity_controller/odom twist.twist.linear.x 1.0",
+            "accel.x": "/imu/data linear_acceleration.z -1.0",
+            "accel.y": "/imu/data linear_acceleration.x -1.0",
+            "yaw_rate": "/imu/data angular_velocity.y 1.0",
+        ]
+        for path in [shared.appendingPathComponent("real/husky-outdoor-395s.mcap").path,
+                     shared.appendingPathComponent("ros1/husky-outdoor-395s.bag").path] {
+            let p = try ProfileInference.infer(paths: [path], name: "husky")
+            #expect(Self.mapping(p, Self.motion) == husky, "\(path)\n\(p.toml)")
+            #expect(p.choice("accel.x")!.evidence.joined().contains("averages 9.79 m/s² (gravity): +y points up"), "\(p.toml)")
+            #expect(try Self.scanWarnings(path, p).filter { $0.hasPrefix("implausible") }.isEmpty)
+        }
+        let jackal = shared.appendingPathComponent("real/jackal-61s.mcap").path
+        let j = try ProfileInference.infer(paths: [jackal], name: "jackal")
+        #expect(Self.mapping(j, Self.motion) == [
+            "speed": "/jackal_velocity_controller/odom twist.twist.linear.x 1.0",
+            "accel.x": "/imu/data linear_acceleration.x 1.0",
+            "accel.y": "/imu/data linear_acceleration.y 1.0",
+            "yaw_rate": "/imu/data angular_velocity.z 1.0",
+        ], "\(j.toml)")
+        // The Jackal drives too gently for the speed's change to single out an axis: x
+        // forward is REP 103's default, and the profile says so.
+        #expect(j.choice("accel.x")!.evidence.joined().contains("x taken as forward (REP 103)"))
+        #expect(try Self.scanWarnings(jackal, j).filter { $0.hasPrefix("implausible") }.isEmpty)
+        let comma = shared.appendingPathComponent("real/comma2k19-rav4-highway.mcap").path
+        let c = try ProfileInference.infer(paths: [comma], name: "comma2k19")
+        #expect(Self.mapping(c, Self.motion) == [
+            "speed": "/can/speed twist.linear.x 1.0",
+            "accel.x": "/imu/data linear_acceleration.x 1.0",
+            "accel.y": "/imu/data linear_acceleration.y 1.0",
+            "yaw_rate": "/imu/data angular_velocity.z 1.0",
+        ], "\(c.toml)")
+        #expect(c.notes.contains { $0.hasPrefix("/radar/tracks field tracks is a list of objects") })
+        #expect(try Self.scanWarnings(comma, c).filter { $0.hasPrefix("implausible") }.isEmpty)
+    }
+
+    static let fixture = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/driving/drive-000.mcap").path
+
+    /// On the synth fixture: the built-in profile's mapping for every signal it maps, except
+    /// the autonomy mode, whose meaning (which values are autonomous) is not in the data and
+    /// is left out with the values seen.
+    @Test func synthReproducesTheBuiltinProfile() throws {
+        let p = try ProfileInference.infer(paths: [Self.fixture], name: "synth")
+        let builtin = try Profile.load("synth-driving")
+        for s in builtin.signals where s.name != "autonomy" {
+            let c = try #require(p.choice(s.name), "\(s.name) not inferred\n\(p.toml)")
+            #expect(c.accepted && c.topic == s.topic && c.field == s.field && (c.scale ?? 1) == (s.scale ?? 1)
+                    && c.stamp == s.stamp && c.kind == s.kind && c.maxGapS == s.maxGapS, "\(s.name): \(c)")
+        }
+        let autonomy = try #require(p.choice("autonomy"))
+        #expect(!autonomy.accepted && autonomy.field == "mode" && autonomy.evidence.joined().contains("values seen: 1, 4"))
+        #expect(p.toml.contains("# name = \"autonomy\""))
+    }
+
+    /// The fixture rewritten with its IMU turned (two mountings) and its speed in km/h or
+    /// mph: the mapping recovered is the turn's inverse, the units' scale, and scanning the
+    /// rewritten file with it finds the events the original gives with the built-in profile.
+    @Test func turnedIMUAndOtherUnitsAreRecovered() throws {
+        guard let python = TestSupport.interopPython else { Issue.record("no interop Python: run scripts/bootstrap.sh"); return }
+        let dir = TestSupport.temporaryDirectory("infer")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = try #require(try SourceScanner.scan(Self.fixture, profile: Profile.load("synth-driving")).first)
+        let imu = "/sensing/imu/imu_data"
+        let cases: [(axes: String, speedScale: String, expected: [String: String])] = [
+            // Mounted on its side: x points down, y forward, z right.
+            ("-z,+x,-y", "3.6", ["accel.x": "\(imu) linear_acceleration.y 1.0", "accel.y": "\(imu) linear_acceleration.z -1.0",
+                                 "yaw_rate": "\(imu) angular_velocity.x -1.0"]),
+            // Turned 90° about the vertical: x points left, y backwards.
+            ("+y,-x,+z", "2.2369362920544", ["accel.x": "\(imu) linear_acceleration.y -1.0", "accel.y": "\(imu) linear_acceleration.x 1.0",
+                                             "yaw_rate": "\(imu) angular_velocity.z 1.0"]),
+        ]
+        for (k, c) in cases.enumerated() {
+            let path = dir.appendingPathComponent("turned-\(k).mcap").path
+            let r = try TestSupport.run(python, [TestSupport.repoRoot.appendingPathComponent("Tests/Interop/permute_axes.py").path,
+                                                 Self.fixture, path, c.axes, c.speedScale])
+            try #require(r.status == 0, "\(r.stderr)")
+            let p = try ProfileInference.infer(paths: [path], name: "turned")
+            var expected = c.expected
+            let unit = c.speedScale == "3.6" ? 1 / 3.6 : 0.44704
+            expected["speed"] = "/vehicle/status/velocity_status longitudinal_velocity \(unit)"
+            #expect(Self.mapping(p, Self.motion) == expected, "\(c.axes)\n\(p.toml)")
+            let turned = try #require(try SourceScanner.scan(path, profile: Profile.parse(p.toml, source: "inferred")).first)
+            #expect(turned.warnings.filter { $0.hasPrefix("implausible") }.isEmpty, "\(turned.warnings)")
+            // The same ego events, at the same times; but disengagement, which needs the
+            // autonomy mode the inferred profile leaves out.
+            func ego(_ s: SourceScan) -> [String] {
+                s.events.filter { $0.kind == "ego" && $0.name != "disengagement" }.map { "\($0.name)@\($0.startNs / 100_000_000)" }.sorted()
+            }
+            #expect(!ego(original).isEmpty && ego(turned) == ego(original), "\(ego(turned)) vs \(ego(original))")
+        }
+    }
+
+    /// A wrist F/T log (WrenchStamped) whose sensor reads pressing as positive or as negative
+    /// (written by mcap-ros2-support with five pressing contacts): force.z is signed so that
+    /// pressing reads negative, as Longtail's robot signals have it.
+    @Test func forceSignFromContactPhases() throws {
+        guard let python = TestSupport.interopPython else { Issue.record("no interop Python: run scripts/bootstrap.sh"); return }
+        let dir = TestSupport.temporaryDirectory("infer-ft")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (sign, scale) in [("-1", 1.0), ("1", -1.0)] {
+            let path = dir.appendingPathComponent("ft\(sign).mcap").path
+            let r = try TestSupport.run(python, [TestSupport.repoRoot.appendingPathComponent("Tests/Interop/write_wrench_mcap.py").path, path, sign])
+            try #require(r.status == 0, "\(r.stderr)")
+            let p = try ProfileInference.infer(paths: [path], name: "ft")
+            #expect(p.domain == "robot")
+            #expect(Self.mapping(p, ["force.x", "force.z", "torque.z"]) == [
+                "force.x": "/ft_sensor/wrench wrench.force.x 1.0", "force.z": "/ft_sensor/wrench wrench.force.z \(scale)",
+                "torque.z": "/ft_sensor/wrench wrench.torque.z 1.0",
+            ], "\(p.toml)")
+            let profile = try Profile.parse(p.toml, source: "ft")
+            #expect(profile.domain == .robot && profile.signals.map(\.name) == ["force.x", "force.y", "force.z", "torque.z"])
+        }
+    }
+
+    /// HDF5 episodes are matched to the built-in layout whose datasets they hold.
+    @Test func hdf5EpisodesMatchTheirLayout() throws {
+        let robot = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/robot")
+        for (file, layout) in [("episode-000-reassemble.h5", "reassemble"), ("episode-001-aloha.h5", "aloha")] {
+            let p = try ProfileInference.infer(paths: [robot.appendingPathComponent(file).path], name: "x")
+            #expect(p.builtin == layout, "\(file): \(p.builtin ?? "none")")
+            #expect(try Profile.parse(p.toml, source: file).name == layout)
+        }
+    }
+}
