@@ -64,3 +64,12 @@ name = raw.find(b"b4\x00")
 assert name > 8 and raw.count(b"b4\x00") == 1 and raw[name - 8] == 1, raw[name - 8:name + 4]
 raw[name - 8] = 9
 (out / "badattr.h5").write_bytes(raw)
+# A dataset of 2^40 rows of zero values each (its first dimension patched up from 5, under
+# an unlimited maximum): read a block of rows at a time, it took minutes (fuzzing found it).
+with h5py.File(out / "emptyrows.h5", "w", libver="earliest") as f:
+    f.create_dataset("qvel", shape=(5, 0), maxshape=(None, 14), chunks=(5, 14), dtype="<f4")
+raw = bytearray((out / "emptyrows.h5").read_bytes())
+space = bytes([1, 2, 1, 0, 0, 0, 0, 0]) + (5).to_bytes(8, "little") + (0).to_bytes(8, "little")
+assert raw.count(space) == 1, raw.count(space)
+raw[raw.find(space) + 8:raw.find(space) + 16] = (1 << 40).to_bytes(8, "little")
+(out / "emptyrows.h5").write_bytes(raw)

@@ -112,6 +112,10 @@ import TestSupport
             #expect(error.object == "/z" && "\(error)".contains("the attributes do not decode"), "\(error)")
         }
         #expect(try bad.dataset("/z").read(Double.self).count == 10)
+        // 2^40 rows of zero values each: nothing to read, at once (it read 2^20 empty blocks).
+        let empty = try HDF5File(path: dir.appendingPathComponent("emptyrows.h5").path).dataset("/qvel")
+        let values = try empty.read(Double.self)
+        #expect(empty.shape == [1 << 40, 0] && values.isEmpty)
         // A hard-link cycle: walked once, the link back listed but not entered.
         let cycle = try HDF5File(path: dir.appendingPathComponent("cycle.h5").path).walk()
         #expect(cycle.map(\.path) == ["/a", "/a/b", "/a/b/loop", "/a/b/x"], "\(cycle.map(\.path))")
