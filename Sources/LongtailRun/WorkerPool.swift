@@ -95,7 +95,7 @@ final class WorkerPool: @unchecked Sendable {
             return (r, nil)
         }
         do {
-            let profile = try o.profile ?? Profile.load(ProfileChoice.auto(for: path))
+            let profile = try o.profile ?? ProfileChoice.profile(for: path)
             r.profile = profile.name
             if !o.dryRun, let out = o.out, o.tiers != nil { try WorkDir(out: out).write(profile: profile) }
             let digest = ContentDigest()

@@ -97,15 +97,28 @@ import TestSupport
 }
 
 extension ScanCLITests {
-    /// A stranger's first log: a ROS 1 bag scanned with the default profile gives no
-    /// segments, and says so, naming what is missing, the topics the file has and how to
-    /// write a profile: exit 3, never a silent success. A misspelt topic names the file's topics too.
+    /// A stranger's first log: a ROS 1 bag scanned with `--profile auto` (the default) gets a
+    /// profile inferred from its data, says so with the mapping, and gives segments (exit 0);
+    /// a segment exports with that profile. With a profile that maps none of its topics it
+    /// gives no segments and says so, naming what is missing, the topics the file has and
+    /// how to write a profile: exit 3, never a silent success. A misspelt topic names the
+    /// file's topics too.
     @Test(.enabled(if: TestSupport.sharedData != nil, TestSupport.sharedDataMissingComment))
     func noSilentEmptyResults() throws {
         let dir = TestSupport.temporaryDirectory("cli-empty")
         defer { try? FileManager.default.removeItem(at: dir) }
         let bag = try #require(TestSupport.sharedData).appendingPathComponent("ros1/husky-outdoor-395s.bag").path
-        let r = try TestSupport.run(Self.binary, ["scan", bag, "--out", dir.appendingPathComponent("a").path])
+        let auto = dir.appendingPathComponent("auto").path
+        let a = try TestSupport.run(Self.binary, ["scan", bag, "--out", auto])
+        #expect(a.status == 0 && a.stdoutText.contains("segments:  79"), "\(a.stdoutText) \(a.stderr)")
+        #expect(a.stderr.contains("no built-in profile fits husky-outdoor-395s.bag; scanned with profile inferred-")
+                && a.stderr.contains("accel.x ← /imu/data linear_acceleration.z ×-1.0"), "\(a.stderr)")
+        let first = try TestSupport.run(Self.binary, ["query", "--catalog", auto, "--limit", "1", "--format", "csv"])
+        let id = try #require(first.stdoutText.split(separator: "\n").dropFirst().first?.split(separator: ",").first.map(String.init))
+        let clip = dir.appendingPathComponent("clip.h5").path
+        let e = try TestSupport.run(Self.binary, ["export", "--catalog", auto, id, "--to", clip])
+        #expect(e.status == 0 && e.stdoutText.contains("4 signals"), "\(e.stdoutText) \(e.stderr)")
+        let r = try TestSupport.run(Self.binary, ["scan", bag, "--profile", "synth-driving", "--out", dir.appendingPathComponent("a").path])
         #expect(r.status == 3, "\(r.stderr)")
         #expect(r.stderr.contains("no segments: profile synth-driving maps none of its signals"))
         #expect(r.stderr.contains("/imu/data [sensor_msgs/Imu]") && r.stderr.contains("`longtail profiles infer \(bag) -o PROFILE.toml`"))

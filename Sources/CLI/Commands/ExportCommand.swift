@@ -66,7 +66,11 @@ struct ExportCommand: ParsableCommand {
                 print("wrote \(to): \(w.messages) messages on \(w.channels) channels")
             } else {
                 let name = try profile ?? c.sources().first(where: { $0.path == s.source })?.profile ?? "auto"
-                let p = try Profile.load(name == "auto" ? ProfileChoice.auto(for: file) : name)
+                // A profile that is not built in (a file, or one inferred by --profile auto) is
+                // kept beside the catalog, in .work/profiles/.
+                let kept = URL(fileURLWithPath: c.path).deletingLastPathComponent().appendingPathComponent(".work/profiles/\(name.replacingOccurrences(of: "/", with: "_")).toml").path
+                let p = name == "auto" ? try ProfileChoice.profile(for: file)
+                    : BuiltinProfiles.text[name] == nil && FileManager.default.fileExists(atPath: kept) ? try Profile.load(kept) : try Profile.load(name)
                 let w = try ClipExport.hdf5(source: source, profile: p, id: s.id, start: s.startNs, end: s.endNs, to: to)
                 print("wrote \(to): \(w.series) signals")
             }

@@ -42,6 +42,16 @@ enum ScanReport {
     static func outcome(_ result: ScanResult, dryRun: Bool) -> Outcome {
         // A disabled detector is said once per profile, event and missing signals, naming the
         // files that lack them (the profile maps them; the files do not have them).
+        // Files no built-in profile fits, scanned with one inferred from their data: said once
+        // per inferred profile, with its mapping and how to see the evidence.
+        var inferred: [String: (description: String, files: [String])] = [:]
+        for rec in result.sources where rec.profile.name.hasPrefix("inferred-") {
+            inferred[rec.profile.name, default: (rec.profile.description, [])].files.append(rec.scan.id.shortName)
+        }
+        for (name, v) in inferred.sorted(by: { $0.key < $1.key }) {
+            let files = v.files.prefix(3).joined(separator: ", ") + (v.files.count > 3 ? " and \(v.files.count - 3) more" : "")
+            FileHandle.standardError.write(Data("longtail: note: no built-in profile fits \(files); scanned with profile \(name), \(v.description) (`longtail profiles infer FILE` shows the evidence for each choice)\n".utf8))
+        }
         var lacking: [String: (profile: String, event: String, missing: [String], files: [String])] = [:]
         var order: [String] = []
         for rec in result.sources where !dryRun {

@@ -56,7 +56,11 @@ struct FieldSampler {
         } else {
             let reader = try MCAPIndexedReader(path: path)
             var decoders: [UInt16: Result<MessageDecoder, DecodeError>] = [:]
-            try reader.readMessages { (m) throws(MCAPError) in
+            // With statistics, only the chunks of the window are read.
+            let first = reader.summary.statistics?.messageStartTime ?? 0
+            let (last, overflow) = first.addingReportingOverflow(UInt64(min(seconds, 1e9) * 1e9) + 1)
+            let end = reader.summary.statistics == nil || overflow ? UInt64.max : last
+            try reader.readMessages(startTime: first, endTime: end) { (m) throws(MCAPError) in
                 let decoder: Result<MessageDecoder, DecodeError>
                 if let d = decoders[m.channel.id] { decoder = d } else {
                     decoder = Result { () throws(DecodeError) in try MessageDecoder.make(channel: m.channel, schema: m.schema) }
