@@ -15,7 +15,7 @@ struct LongtailCLI: ParsableCommand {
         130 interrupted (Ctrl-C: outputs cover the files done; --resume finishes).
         """,
         version: LongtailVersion.current,
-        subcommands: [ScanCommand.self, MergeCommand.self, QueryCommand.self, ShowCommand.self, ExportCommand.self, EvalCommand.self, ProfilesCommand.self, InspectCommand.self, CatCommand.self, SynthCommand.self]
+        subcommands: [ScanCommand.self, MergeCommand.self, QueryCommand.self, ShowCommand.self, ExportCommand.self, EvalCommand.self, ProfilesCommand.self, InspectCommand.self, DoctorCommand.self, CatCommand.self, SynthCommand.self]
     )
 
     static func main() {

@@ -31,18 +31,21 @@ public struct BagError: Error, Sendable, Equatable, CustomStringConvertible {
         self.kind = kind; self.offset = offset; self.chunkOffset = chunkOffset; self.file = file
     }
 
+    /// What went wrong, in words, without the file and offset.
+    public var reason: String {
+        switch kind {
+        case .notABag(let found): "not a ROS 1 bag (format 2.0): \(found)"
+        case .truncated(let w, let needed, let available): "\(w) needs \(needed) bytes, \(available) remain (truncated file?)"
+        case .malformed(let w, let detail): "malformed \(w): \(detail)"
+        case .unsupportedCompression(let c): "chunk compression '\(c)' is not supported (none, bz2, lz4)"
+        case .decompression(let c, let detail): "\(c) decompression failed: \(detail)"
+        case .unknownConnection(let id): "message on connection \(id), which the bag never defines"
+        case .io(let op, let e): "\(op) failed: \(String(cString: strerror(e))) (errno \(e))"
+        }
+    }
+
     public var description: String {
         let at = chunkOffset.map { "chunk at byte \(offset), byte \($0) of its data" } ?? "byte \(offset)"
-        let what: String
-        switch kind {
-        case .notABag(let found): what = "not a ROS 1 bag (format 2.0): \(found)"
-        case .truncated(let w, let needed, let available): what = "\(w) needs \(needed) bytes, \(available) remain (truncated file?)"
-        case .malformed(let w, let detail): what = "malformed \(w): \(detail)"
-        case .unsupportedCompression(let c): what = "chunk compression '\(c)' is not supported (none, bz2, lz4)"
-        case .decompression(let c, let detail): what = "\(c) decompression failed: \(detail)"
-        case .unknownConnection(let id): what = "message on connection \(id), which the bag never defines"
-        case .io(let op, let e): what = "\(op) failed: \(String(cString: strerror(e))) (errno \(e))"
-        }
-        return "\(file): \(at): \(what)"
+        return "\(file): \(at): \(reason)"
     }
 }
