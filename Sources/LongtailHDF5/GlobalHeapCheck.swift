@@ -1,4 +1,3 @@
-import CHDF5
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,15 +14,7 @@ import Darwin
 enum GlobalHeapCheck {
     /// nil when every collection walks to its end; otherwise why one does not.
     static func problem(inFile path: String, lengthSize: Int) -> String? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_size > 0 else { return nil }
-        let count = Int(st.st_size)
-        guard let map = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return nil }
-        defer { munmap(map, count) }
-        return problem(in: UnsafeRawBufferPointer(start: map, count: count), lengthSize: lengthSize)
+        MappedFile.with(path: path) { problem(in: $0, lengthSize: lengthSize) }
     }
 
     /// The walk over an in-memory image of the file (`lengthSize`: the superblock's size of lengths).

@@ -20,8 +20,13 @@ public struct HDF5Attribute: Sendable, Equatable {
     static func readAll(of oid: hid_t, in h5: HDF5File, object: String) throws(HDF5Error) -> [HDF5Attribute] {
         let file = h5.path
         var info = H5O_info_t()
-        guard H5Oget_info2(oid, &info, UInt32(H5O_INFO_NUM_ATTRS)) >= 0 else {
+        guard H5Oget_info2(oid, &info, UInt32(H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS)) >= 0 else {
             throw HDF5Error(file: file, object: object, .readFailed(HDF5Library.errorStack()))
+        }
+        // libhdf5 1.10 trusts an attribute's name to end inside its message (it read past the
+        // header's buffer on one that did not: fuzzing found it); the messages are checked first.
+        if info.num_attrs > 0, let problem = h5.attributeMessageProblem(headerAddress: info.addr) {
+            throw HDF5Error(file: file, object: object, .readFailed("\(problem): a damaged header"))
         }
         // Opening an attribute by index builds a table of all of them, and libhdf5 1.10, when
         // one fails to decode, frees table slots it never filled (a crash; fuzzing found it).

@@ -44,6 +44,19 @@ public final class HDF5File: @unchecked Sendable {
         if let problem { throw HDF5Error(file: path, object: object, .readFailed("\(problem): a damaged file")) }
     }
 
+    /// What is wrong with the attribute messages of the object header at `headerAddress`
+    /// (relative to the file's base, after any user block), or nil (`AttributeMessageCheck`).
+    func attributeMessageProblem(headerAddress: haddr_t) -> String? {
+        let fcpl = H5Fget_create_plist(id)
+        defer { _ = H5Pclose(fcpl) }
+        var base: hsize_t = 0, addressSize = 0, lengthSize = 0
+        guard H5Pget_userblock(fcpl, &base) >= 0, H5Pget_sizes(fcpl, &addressSize, &lengthSize) >= 0,
+              addressSize == 8, lengthSize == 8 else { _ = HDF5Library.errorStack(); return nil }
+        let (address, overflow) = UInt64(headerAddress).addingReportingOverflow(UInt64(base))
+        guard !overflow else { return nil }
+        return MappedFile.with(path: path) { AttributeMessageCheck.problem(in: $0, header: address) }
+    }
+
     /// The size of the file at `path` in bytes (`UInt64.max` when it cannot be read, so
     /// that a bound against it refuses nothing).
     static func byteCount(of path: String) -> UInt64 {

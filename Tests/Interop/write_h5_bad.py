@@ -73,3 +73,14 @@ space = bytes([1, 2, 1, 0, 0, 0, 0, 0]) + (5).to_bytes(8, "little") + (0).to_byt
 assert raw.count(space) == 1, raw.count(space)
 raw[raw.find(space) + 8:raw.find(space) + 16] = (1 << 40).to_bytes(8, "little")
 (out / "emptyrows.h5").write_bytes(raw)
+# An attribute whose name has no terminating NUL inside its message (the name and its
+# padding patched to "n1XXXXXX"): libhdf5 1.10 strdup'ed past the object header's buffer on
+# such a name (a heap-buffer-overflow under ASan; fuzzing found it).
+with h5py.File(out / "noname.h5", "w", libver="earliest") as f:
+    f.attrs["n1"] = np.int64(1)
+    f.create_dataset("ok", data=np.arange(10.0))
+raw = bytearray((out / "noname.h5").read_bytes())
+name = raw.find(b"n1\x00")
+assert name > 8 and raw.count(b"n1\x00") == 1 and raw[name - 8] == 1 and raw[name + 3:name + 8] == bytes(5)
+raw[name:name + 8] = b"n1XXXXXX"
+(out / "noname.h5").write_bytes(raw)

@@ -112,6 +112,13 @@ import TestSupport
             #expect(error.object == "/z" && "\(error)".contains("the attributes do not decode"), "\(error)")
         }
         #expect(try bad.dataset("/z").read(Double.self).count == 10)
+        // An attribute name without its NUL: refused from the object header's bytes, before
+        // libhdf5 strdup's it (it read past the header's buffer).
+        let noname = try HDF5File(path: dir.appendingPathComponent("noname.h5").path)
+        do { _ = try noname.attributes(of: "/"); Issue.record("listed an attribute whose name has no NUL") } catch {
+            #expect("\(error)".contains("3-byte name has no terminating NUL"), "\(error)")
+        }
+        #expect(try noname.dataset("/ok").read(Double.self).count == 10)
         // 2^40 rows of zero values each: nothing to read, at once (it read 2^20 empty blocks).
         let empty = try HDF5File(path: dir.appendingPathComponent("emptyrows.h5").path).dataset("/qvel")
         let values = try empty.read(Double.self)

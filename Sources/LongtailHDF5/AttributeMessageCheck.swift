@@ -1,0 +1,93 @@
+/// Checks an object's attribute messages before libhdf5 decodes them.
+///
+/// libhdf5 1.10 copies an attribute's name with `strdup`, trusting it to end in a NUL inside
+/// the message: a damaged header without one made it read past the object header's buffer
+/// (a heap-buffer-overflow under ASan; fuzzing found it). Here the object header is walked
+/// as the file stores it (version 1, or version 2 `OHDR` with its `OCHK` continuations), and
+/// each attribute message (type 0x000C) is checked: its name's NUL, and its parts inside the
+/// message. Dense attribute storage (a fractal heap) and shared messages are not walked.
+enum AttributeMessageCheck {
+    /// nil when every attribute message of the header at `address` is sound (or the header is
+    /// not one this walk reads: libhdf5 then judges it); otherwise what is wrong.
+    static func problem(in file: UnsafeRawBufferPointer, header address: UInt64) -> String? {
+        var blocks: [(start: Int, end: Int, v2: Bool)] = []
+        guard address < UInt64(file.count) else { return nil }
+        let a = Int(address)
+        func u8(_ o: Int) -> Int { Int(file[o]) }
+        func u16(_ o: Int) -> Int { Int(file[o]) | Int(file[o + 1]) << 8 }
+        func u32(_ o: Int) -> Int { u16(o) | u16(o + 2) << 16 }
+        func u64(_ o: Int) -> UInt64 { UInt64(u32(o)) | UInt64(u32(o + 4)) << 32 }
+        var creationOrder = false
+        if a + 16 <= file.count, file[a] == 0x4F, file[a + 1] == 0x48, file[a + 2] == 0x44, file[a + 3] == 0x52 {  // "OHDR"
+            guard file[a + 4] == 2 else { return nil }
+            let flags = u8(a + 5)
+            creationOrder = flags & 0x04 != 0
+            var p = a + 6 + (flags & 0x20 != 0 ? 16 : 0) + (flags & 0x10 != 0 ? 4 : 0)
+            let width = 1 << (flags & 3)
+            guard p + width <= file.count else { return nil }
+            var size = 0
+            for k in 0..<width { size |= Int(file[p + k]) << (8 * k) }
+            p += width
+            guard size >= 0, size <= file.count - p else { return "object header at byte \(a): its first chunk runs past the end of the file" }
+            blocks.append((p, p + size, true))
+        } else if a + 16 <= file.count, file[a] == 1 {
+            let size = u32(a + 8)
+            guard size <= file.count - (a + 16) else { return "object header at byte \(a): its messages run past the end of the file" }
+            blocks.append((a + 16, a + 16 + size, false))
+        } else {
+            return nil
+        }
+        var visited = 0
+        while let block = blocks.popLast() {
+            visited += 1
+            guard visited <= 1000 else { return "object header at byte \(a): more than 1000 continuation blocks (a loop?)" }
+            let headerSize = block.v2 ? 4 + (creationOrder ? 2 : 0) : 8
+            var p = block.start
+            while p + headerSize <= block.end {
+                let type = block.v2 ? u8(p) : u16(p)
+                let size = block.v2 ? u16(p + 1) : u16(p + 2)
+                let flags = block.v2 ? u8(p + 3) : u8(p + 4)
+                let body = p + headerSize
+                guard size <= block.end - body else {
+                    return "object header at byte \(a): message of type \(type) at byte \(p) runs past its block"
+                }
+                if type == 0x0C, flags & 0x02 == 0, let why = attribute(file, body, size) {
+                    return "attribute message at byte \(p): \(why)"
+                }
+                if type == 0x10, size >= 16 {  // continuation: address, length
+                    let at = u64(body), length = u64(body + 8)
+                    if at < UInt64(file.count), length <= UInt64(file.count) - at {
+                        let s = Int(at), e = Int(at + length)
+                        if block.v2 {
+                            guard e - s >= 8, file[s] == 0x4F, file[s + 1] == 0x43, file[s + 2] == 0x48, file[s + 3] == 0x4B else { return nil }  // "OCHK"
+                            blocks.append((s + 4, e - 4, true))
+                        } else {
+                            blocks.append((s, e, false))
+                        }
+                    }
+                }
+                p = body + size
+            }
+        }
+        return nil
+    }
+
+    /// Why an attribute message body at `o` of `size` bytes would make libhdf5 read past it.
+    private static func attribute(_ file: UnsafeRawBufferPointer, _ o: Int, _ size: Int) -> String? {
+        guard size >= 8 else { return "\(size) bytes, shorter than its fixed fields" }
+        let version = Int(file[o])
+        let nameSize = Int(file[o + 2]) | Int(file[o + 3]) << 8
+        let typeSize = Int(file[o + 4]) | Int(file[o + 5]) << 8
+        let spaceSize = Int(file[o + 6]) | Int(file[o + 7]) << 8
+        func pad(_ n: Int) -> Int { version == 1 ? (n + 7) / 8 * 8 : n }
+        let nameAt = o + (version == 3 ? 9 : 8)
+        guard (1...3).contains(version) else { return nil }   // libhdf5 refuses other versions itself
+        guard nameSize >= 1, nameAt - o + pad(nameSize) + pad(typeSize) + pad(spaceSize) <= size else {
+            return "its name (\(nameSize) bytes), type (\(typeSize)) and dataspace (\(spaceSize)) do not fit its \(size) bytes"
+        }
+        guard UnsafeRawBufferPointer(rebasing: file[nameAt..<(nameAt + nameSize)]).contains(0) else {
+            return "its \(nameSize)-byte name has no terminating NUL"
+        }
+        return nil
+    }
+}
