@@ -35,6 +35,8 @@ extension MCAPScanner {
                 t = try feed.feedGeneral(data, logTime: logTime, into: engine)
             }
             if t > counters[2] &+ 1_000_000_000 { engine.drain(final: false); counters[2] = UInt64(max(0, t)) }
+            // One message in 64 (of all channels): how far its stamp lies from its log time.
+            if counters[0] & 63 == 0, feed.stamp != nil { feed.clock.add(logTime: Int64(logTime), stamp: t) }
         }
     }
 
@@ -72,6 +74,10 @@ extension MCAPScanner {
 
         /// The fixed-offset path, when the schema allows it.
         var fast: FastPath?
+        /// Sampled offsets of the messages' stamps from their log times.
+        var clock = StampClock()
+        /// The channel's topic, for what the scan says about it.
+        var topic = ""
 
         /// Splits `signals` into the two paths, once the feed is complete; `names` are the
         /// scalar column names the extractor was compiled with, `place` says where each

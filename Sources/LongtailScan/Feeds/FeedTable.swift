@@ -60,6 +60,7 @@ final class FeedTable {
         }
         warnings += mapping.warnings
         let feed = MCAPScanner.ChannelFeed(mapping)
+        feed.topic = topic
         for s in mapping.signals { found[profile.signals[s.index].name] = s.from }
         if mapping.actors != nil {
             actorsFound = true
@@ -77,7 +78,7 @@ final class FeedTable {
     func finish(_ scan: inout SourceScan, dryRun: Bool) {
         scan.messages = Int(messages)
         scan.found = found
-        scan.warnings = warnings + scan.warnings
+        scan.warnings = warnings + scan.warnings + StampClock.warnings(keep.filter { $0.stamp != nil }.map { ($0.topic, $0.clock) })
         scan.topics = topics
         var have = Set(found.keys)
         if actorsFound { have.insert("actors") }
