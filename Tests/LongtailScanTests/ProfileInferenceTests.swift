@@ -67,20 +67,18 @@ import TestSupport
 
     static let fixture = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/driving/drive-000.mcap").path
 
-    /// On the synth fixture: the built-in profile's mapping for every signal it maps, except
-    /// the autonomy mode, whose meaning (which values are autonomous) is not in the data and
-    /// is left out with the values seen.
+    /// On the synth fixture: the built-in profile's mapping for every signal it maps, the
+    /// autonomy mode's map included (from the constants its message declares).
     @Test func synthReproducesTheBuiltinProfile() throws {
         let p = try ProfileInference.infer(paths: [Self.fixture], name: "synth")
         let builtin = try Profile.load("synth-driving")
-        for s in builtin.signals where s.name != "autonomy" {
+        for s in builtin.signals {
             let c = try #require(p.choice(s.name), "\(s.name) not inferred\n\(p.toml)")
             #expect(c.accepted && c.topic == s.topic && c.field == s.field && (c.scale ?? 1) == (s.scale ?? 1)
-                    && c.stamp == s.stamp && c.kind == s.kind && c.maxGapS == s.maxGapS, "\(s.name): \(c)")
+                    && c.stamp == s.stamp && c.kind == s.kind && c.maxGapS == s.maxGapS && c.map == s.map, "\(s.name): \(c)")
         }
-        let autonomy = try #require(p.choice("autonomy"))
-        #expect(!autonomy.accepted && autonomy.field == "mode" && autonomy.evidence.joined().contains("values seen: 1, 4"))
-        #expect(p.toml.contains("# name = \"autonomy\""))
+        #expect(p.choice("autonomy")!.evidence.joined().contains("AUTONOMOUS, AUTONOMOUS_STEER_ONLY, AUTONOMOUS_VELOCITY_ONLY read as autonomous"))
+        #expect(try Profile.parse(p.toml, source: "synth").signals.first { $0.name == "autonomy" }?.map == builtin.signals.first { $0.name == "autonomy" }?.map)
     }
 
     /// The fixture rewritten with its IMU turned (two mountings) and its speed in km/h or
@@ -112,10 +110,9 @@ import TestSupport
             #expect(Self.mapping(p, Self.motion) == expected, "\(c.axes)\n\(p.toml)")
             let turned = try #require(try SourceScanner.scan(path, profile: Profile.parse(p.toml, source: "inferred")).first)
             #expect(turned.warnings.filter { $0.hasPrefix("implausible") }.isEmpty, "\(turned.warnings)")
-            // The same ego events, at the same times; but disengagement, which needs the
-            // autonomy mode the inferred profile leaves out.
+            // The same ego events (disengagement included), at the same times.
             func ego(_ s: SourceScan) -> [String] {
-                s.events.filter { $0.kind == "ego" && $0.name != "disengagement" }.map { "\($0.name)@\($0.startNs / 100_000_000)" }.sorted()
+                s.events.filter { $0.kind == "ego" }.map { "\($0.name)@\($0.startNs / 100_000_000)" }.sorted()
             }
             #expect(!ego(original).isEmpty && ego(turned) == ego(original), "\(ego(turned)) vs \(ego(original))")
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The driving half of `ProfileInference`: IMU axes, speed and its units, yaw, and the
 /// weather/road/mode fields named like Longtail's signals.
 struct Driving {
@@ -140,14 +142,45 @@ struct Driving {
                     taken.insert("autonomy")
                     let binary = values.isSubset(of: [0, 1])
                     let shown = values.sorted().prefix(8).map { fmt($0) }.joined(separator: ", ")
+                    var evidence = ["by name: \(t.type) field \(path), values seen: \(shown)"]
+                    // The message's own constants say which values are autonomous.
+                    let constants = Self.constants(t.definition)
+                    let autonomous = constants.filter { Self.meansAutonomous($0.name) }
+                    if !binary, !autonomous.isEmpty {
+                        let map = Dictionary(constants.map { (fmt($0.value), Self.meansAutonomous($0.name) ? 1.0 : 0.0) }, uniquingKeysWith: max)
+                        evidence.append("the message defines " + constants.map { "\($0.name) = \(fmt($0.value))" }.joined(separator: ", ")
+                                        + ": \(autonomous.map(\.name).joined(separator: ", ")) read as autonomous (1), the rest as not (0)")
+                        r.choices.append(.init(signal: "autonomy", topic: t.name, field: path, stamp: t.stamp, kind: "state", maxGapS: gap,
+                                               map: map, confidence: 0.7, evidence: evidence, accepted: true))
+                        continue
+                    }
+                    if !binary { evidence.append("which values mean autonomous is not in the data: add map = { \"VALUE\" = 1, ... }") }
                     r.choices.append(.init(signal: "autonomy", topic: t.name, field: path, stamp: t.stamp, kind: "state", maxGapS: gap,
-                                           confidence: binary ? 0.6 : 0.2,
-                                           evidence: ["by name: \(t.type) field \(path), values seen: \(shown)"] +
-                                               (binary ? [] : ["which values mean autonomous is not in the data: add map = { \"VALUE\" = 1, ... }"]),
-                                           accepted: binary))
+                                           confidence: binary ? 0.6 : 0.2, evidence: evidence, accepted: binary))
                 }
             }
         }
+    }
+
+    /// The integer constants a message definition declares at its top level (`uint8 MANUAL = 4`).
+    static func constants(_ definition: String) -> [(name: String, value: Double)] {
+        var out: [(String, Double)] = []
+        for line in definition.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("===") { break }
+            let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let parts = code.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let v = Double(parts[1]) else { continue }
+            let decl = parts[0].split(separator: " ")
+            guard decl.count == 2, decl[0].hasPrefix("int") || decl[0].hasPrefix("uint") || decl[0] == "byte" || decl[0] == "char" else { continue }
+            out.append((String(decl[1]), v))
+        }
+        return out
+    }
+
+    /// Whether a mode constant's name means the vehicle drives itself.
+    static func meansAutonomous(_ name: String) -> Bool {
+        let n = name.uppercased()
+        return (n.contains("AUTONOM") || n == "ENGAGED" || n.hasPrefix("ENGAGED_")) && !n.contains("DISENGAGED") && !n.contains("NOT_")
     }
 
     /// A twist source (odometry or TwistStamped) with a yaw rate that varies.

@@ -21,6 +21,8 @@ struct FieldSampler {
         var objectLists: Set<String> = []
         /// Why its messages could not be decoded, when they could not.
         var undecodable: String?
+        /// The message definition (ros2msg/ros1msg text), for the constants it declares.
+        var definition = ""
     }
 
     var seconds: Double = 600
@@ -50,7 +52,7 @@ struct FieldSampler {
                     })
                 case .message(let m):
                     guard let (c, decoder) = connections[m.connection] else { return }
-                    add(topic: c.topic, type: c.type, logTime: m.timeNs, data: m.data, decoder)
+                    add(topic: c.topic, type: c.type, definition: c.messageDefinition, logTime: m.timeNs, data: m.data, decoder)
                 }
             }
         } else {
@@ -66,17 +68,18 @@ struct FieldSampler {
                     decoder = Result { () throws(DecodeError) in try MessageDecoder.make(channel: m.channel, schema: m.schema) }
                     decoders[m.channel.id] = decoder
                 }
-                add(topic: m.channel.topic, type: m.schema?.name ?? "", logTime: m.logTime, data: m.data, decoder)
+                add(topic: m.channel.topic, type: m.schema?.name ?? "", definition: m.schema.map { String(decoding: $0.data, as: UTF8.self) } ?? "",
+                    logTime: m.logTime, data: m.data, decoder)
             }
         }
     }
 
-    private mutating func add(topic name: String, type: String, logTime: UInt64, data: UnsafeRawBufferPointer,
+    private mutating func add(topic name: String, type: String, definition: @autoclosure () -> String, logTime: UInt64, data: UnsafeRawBufferPointer,
                               _ decoder: Result<MessageDecoder, DecodeError>) {
         let first = start ?? logTime
         start = first
         guard logTime >= first, Double(logTime - first) / 1e9 <= seconds else { return }
-        var topic = topics[name] ?? Topic(name: name, type: type)
+        var topic = topics[name] ?? Topic(name: name, type: type, definition: definition())
         defer { topics[name] = topic }
         topic.messages += 1
         guard topic.messages <= maxMessages, topic.undecodable == nil else { return }

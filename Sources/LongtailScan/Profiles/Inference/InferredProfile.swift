@@ -11,6 +11,8 @@ public struct InferredProfile: Sendable {
         /// "state" for signals held between messages (weather, modes).
         public var kind: String?
         public var maxGapS: Double?
+        /// Values to numbers (a mode field's autonomous values → 1).
+        public var map: [String: Double]?
         /// 0–1: how strongly the data supports the choice.
         public var confidence: Double
         /// Why, in words: the measurements behind the choice.
@@ -57,6 +59,10 @@ public struct InferredProfile: Sendable {
             if let s = c.stamp { lines.append("stamp = \(Self.quoted(s))") }
             if let k = c.kind { lines.append("kind = \(Self.quoted(k))") }
             if let g = c.maxGapS { lines.append("max_gap_s = \(Self.number(g))") }
+            if let m = c.map {
+                let keys = m.keys.sorted { (Double($0) ?? .infinity, $0) < (Double($1) ?? .infinity, $1) }
+                lines.append("map = { " + keys.map { "\(Self.quoted($0)) = \(Self.number(m[$0]!))" }.joined(separator: ", ") + " }")
+            }
             out += c.accepted ? lines : lines.map { "# \($0)" }
         }
         return out.joined(separator: "\n") + "\n"
