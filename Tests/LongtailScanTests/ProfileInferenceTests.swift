@@ -140,6 +140,32 @@ import TestSupport
         }
     }
 
+    /// A REASSEMBLE-layout episode whose F/T z column is negated (h5py, as a sensor mounted
+    /// the other way would record it): the built-in layout with force.z's sign flipped, from
+    /// the force opposing the motion in contact; the scan then finds the original's events.
+    @Test func flippedForceInAnHDF5Layout() throws {
+        guard let python = TestSupport.interopPython else { Issue.record("no interop Python: run scripts/bootstrap.sh"); return }
+        let dir = TestSupport.temporaryDirectory("infer-flip")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/robot/episode-000-reassemble.h5").path
+        let flipped = dir.appendingPathComponent("flipped.h5").path
+        let r = try TestSupport.run(python, [TestSupport.repoRoot.appendingPathComponent("Tests/Interop/flip_force.py").path,
+                                             original, flipped, "/robot_state/compensated_base_force", "2"])
+        try #require(r.status == 0, "\(r.stderr)")
+        let same = try ProfileInference.infer(paths: [original], name: "x")
+        #expect(same.builtin == "reassemble" && same.notes.contains { $0.contains("the force opposes the motion") }, "\(same.notes)")
+        let p = try ProfileInference.infer(paths: [flipped], name: "x")
+        let profile = try Profile.parse(p.toml, source: "flipped")
+        let builtin = try Profile.load("reassemble")
+        #expect(profile.name == "reassemble-fz-flipped")
+        #expect(profile.signals.first { $0.name == "force.z" }?.scale ?? 1 == -(builtin.signals.first { $0.name == "force.z" }?.scale ?? 1))
+        #expect(profile.signals.filter { $0.name != "force.z" } == builtin.signals.filter { $0.name != "force.z" })
+        func events(_ s: SourceScan) -> [String] { s.events.map { "\($0.name)@\($0.startNs / 10_000_000)" }.sorted() }
+        let a = try #require(try SourceScanner.scan(original, profile: builtin).first)
+        let b = try #require(try SourceScanner.scan(flipped, profile: profile).first)
+        #expect(!events(a).isEmpty && events(a) == events(b), "\(events(a)) vs \(events(b))")
+    }
+
     /// HDF5 episodes are matched to the built-in layout whose datasets they hold.
     @Test func hdf5EpisodesMatchTheirLayout() throws {
         let robot = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/robot")

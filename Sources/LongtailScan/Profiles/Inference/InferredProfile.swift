@@ -31,6 +31,8 @@ public struct InferredProfile: Sendable {
     public var notes: [String] = []
     /// For HDF5 files: the built-in profile whose layout the file has (its TOML is the profile).
     public var builtin: String?
+    /// That profile's TOML as adjusted to the file (a force sign), when it differs.
+    var text: String?
 
     /// The choice for a canonical signal, accepted or not.
     public func choice(_ signal: String) -> Choice? { choices.first { $0.signal == signal } }
@@ -42,8 +44,9 @@ public struct InferredProfile: Sendable {
         out.append("# Written by `longtail profiles infer` from \(sources.joined(separator: ", ")).")
         out.append("# Each choice lists its evidence; check them, then edit freely (docs/profiles.md).")
         for n in notes { out.append("# note: \(n)") }
-        if let builtin, let text = BuiltinProfiles.text[builtin] {
-            out.append("# The file has the layout of the built-in profile '\(builtin)': it is used as is.")
+        if let builtin, let text = text ?? BuiltinProfiles.text[builtin] {
+            out.append(self.text == nil ? "# The file has the layout of the built-in profile '\(builtin)': it is used as is."
+                                        : "# The file has the layout of the built-in profile '\(builtin)', adjusted as the notes say.")
             return (out + [text]).joined(separator: "\n") + "\n"
         }
         out.append("name = \(Self.quoted(name))")

@@ -164,6 +164,66 @@ public enum ProfileInference {
         var r = InferredProfile(name: name, domain: "robot", rateHz: 0, sources: paths)
         r.builtin = builtin
         r.notes.append("all \(count) datasets the built-in profile '\(builtin)' reads are present")
+        if let p = try? Profile.load(builtin) {
+            let check = forceSign(file, p)
+            r.notes.append(check.evidence)
+            if check.flip, let text = BuiltinProfiles.text[builtin], let flipped = flippingForceZ(text, name: "\(builtin)-fz-flipped") {
+                r.text = flipped
+                r.notes.append("force.z is mapped with the opposite sign to the built-in profile's: this file's sensor reads pressing the other way")
+            }
+        }
         return r
+    }
+
+    /// Whether the profile's force.z has the sign Longtail's convention needs on this file:
+    /// in contact the environment's force opposes the tool's motion (pressing in while
+    /// advancing, pulling back while extracting), so force.z (from its resting value) times
+    /// the approach velocity (d position.z / dt) sums negative. Checked where both come from
+    /// one dataset column each, with timestamps.
+    static func forceSign(_ file: HDF5File, _ p: Profile) -> (flip: Bool, evidence: String) {
+        guard let f = p.signals.first(where: { $0.name == "force.z" }), let z = p.signals.first(where: { $0.name == "position.z" }),
+              let fd = f.dataset, let fc = f.column, let ft = f.timestamps, let zd = z.dataset, let zc = z.column, let zt = z.timestamps,
+              let force = try? column(file, fd, fc), let ftimes = try? file.dataset(ft).read(Double.self),
+              let pos = try? column(file, zd, zc), let ztimes = try? file.dataset(zt).read(Double.self),
+              force.count == ftimes.count, pos.count == ztimes.count, force.count > 100, pos.count > 10 else {
+            return (false, "force.z's sign is taken from the built-in profile (not checked: it needs force.z and position.z as dataset columns with timestamps)")
+        }
+        let fs = f.scale ?? 1, zs = z.scale ?? 1
+        let rest = force.sorted()[force.count / 2] * fs
+        var power = 0.0, n = 0, j = 0
+        for k in 1..<pos.count where ztimes[k] > ztimes[k - 1] {
+            let v = (pos[k] - pos[k - 1]) * zs / (ztimes[k] - ztimes[k - 1])
+            while j + 1 < ftimes.count, ftimes[j + 1] <= ztimes[k] { j += 1 }
+            let df = force[j] * fs - rest
+            guard abs(df) > 2, v.isFinite, df.isFinite else { continue }
+            power += df * v
+            n += 1
+        }
+        guard n >= 20 else { return (false, "force.z's sign is taken from the built-in profile (\(n) samples in contact: too few to check)") }
+        let text = "in \(n) contact samples, force.z (from its resting \(rounded(rest)) N) times the approach velocity sums \(rounded(power))"
+        return power > 0 ? (true, text + ": the force follows the motion, so this file's force.z reads the other way")
+                         : (false, text + ": the force opposes the motion, as the built-in profile's sign expects")
+    }
+
+    private static func column(_ file: HDF5File, _ path: String, _ c: Int) throws(HDF5Error) -> [Double] {
+        let ds = try file.dataset(path)
+        let w = ds.rowWidth
+        guard c < w else { return [] }
+        let all = try ds.read(Double.self)
+        return stride(from: c, to: all.count, by: w).map { all[$0] }
+    }
+
+    /// The built-in profile's TOML with force.z's scale negated and a new name.
+    static func flippingForceZ(_ text: String, name: String) -> String? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let n = lines.firstIndex(where: { $0.hasPrefix("name = ") }), let at = lines.firstIndex(of: "name = \"force.z\"") else { return nil }
+        lines[n] = "name = \(InferredProfile.quoted(name))"
+        let end = lines[(at + 1)...].firstIndex { $0.hasPrefix("[[") } ?? lines.endIndex
+        if let s = lines[(at + 1)..<end].firstIndex(where: { $0.hasPrefix("scale = ") }), let v = Double(lines[s].dropFirst(8)) {
+            if -v == 1 { lines.remove(at: s) } else { lines[s] = "scale = \(InferredProfile.number(-v))" }
+        } else {
+            lines.insert("scale = -1", at: at + 1)
+        }
+        return lines.joined(separator: "\n")
     }
 }
