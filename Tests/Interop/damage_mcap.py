@@ -6,6 +6,7 @@
 - unindexed.mcap: the same messages rewritten by the Python `mcap` writer with no chunk
   indexes, statistics or summary offsets.
 - badstats.mcap: the input with its statistics' message count raised by 1.
+- gappy.mcap: the input without the IMU's messages from 30 s to 35 s (a stalled sensor).
 """
 import struct
 import sys
@@ -24,6 +25,21 @@ with open(src, "rb") as f, open(out / "unindexed.mcap", "wb") as g:
     w.start(profile="ros2", library="damage_mcap.py")
     schemas, channels = {}, {}
     for schema, channel, message in make_reader(f).iter_messages():
+        if schema.id not in schemas:
+            schemas[schema.id] = w.register_schema(schema.name, schema.encoding, schema.data)
+        if channel.id not in channels:
+            channels[channel.id] = w.register_channel(channel.topic, channel.message_encoding, schemas[schema.id], channel.metadata)
+        w.add_message(channels[channel.id], message.log_time, message.data, message.publish_time, message.sequence)
+    w.finish()
+
+with open(src, "rb") as f, open(out / "gappy.mcap", "wb") as g:
+    w = Writer(g)
+    w.start(profile="ros2", library="damage_mcap.py")
+    schemas, channels, first = {}, {}, None
+    for schema, channel, message in make_reader(f).iter_messages(log_time_order=True):
+        first = message.log_time if first is None else first
+        if channel.topic == "/sensing/imu/imu_data" and 30e9 <= message.log_time - first < 35e9:
+            continue
         if schema.id not in schemas:
             schemas[schema.id] = w.register_schema(schema.name, schema.encoding, schema.data)
         if channel.id not in channels:

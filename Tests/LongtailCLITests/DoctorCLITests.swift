@@ -45,6 +45,10 @@ import TestSupport
         let plain = try doctor("unindexed.mcap")
         #expect(plain.status == 3 && plain.stdoutText.contains("warning no chunk index")
                 && plain.stdoutText.contains("warning no statistics record"), "\(plain.stdoutText)")
+        // Five seconds without IMU messages: named with the usual interval (info, exit 0).
+        let gappy = try doctor("gappy.mcap")
+        #expect(gappy.status == 0 && gappy.stdoutText.contains("(/sensing/imu/imu_data): 1 gap(s) of more than 8× its usual interval")
+                && gappy.stdoutText.contains("(the longest 5.0 s)"), "\(gappy.stdoutText)")
         // Statistics that disagree with the records.
         let stats = try doctor("badstats.mcap")
         #expect(stats.status == 1 && stats.stdoutText.contains("the statistics record 35250 messages; the file holds 35249"), "\(stats.stdoutText)")

@@ -10,6 +10,7 @@ enum MCAPDoctor {
         var counts: [UInt16: UInt64] = [:]
         var unknownChannel: [UInt16: (count: UInt64, first: UInt64)] = [:]
         var backwards: [UInt16: UInt64] = [:]
+        var rates: [UInt16: RateHistogram] = [:]
         var lastTime: [UInt16: UInt64] = [:]
         var chunks: [UInt64: Chunk] = [:]
         var chunkOffsets: [UInt64] = []
@@ -32,7 +33,9 @@ enum MCAPDoctor {
                     } else {
                         counts[m.channelID, default: 0] += 1
                     }
-                    if let last = lastTime[m.channelID], m.logTime < last { backwards[m.channelID, default: 0] += 1 }
+                    if let last = lastTime[m.channelID] {
+                        if m.logTime < last { backwards[m.channelID, default: 0] += 1 } else { rates[m.channelID, default: RateHistogram()].add(m.logTime - last) }
+                    }
                     lastTime[m.channelID] = m.logTime
                     if let c = currentChunk, raw.chunkOffset != nil, m.logTime < c.start || m.logTime > c.end {
                         if outsideChunk == nil { outsideChunk = (0, c.offset) }
@@ -73,6 +76,11 @@ enum MCAPDoctor {
         }
         for (id, n) in backwards.sorted(by: { $0.key < $1.key }) {
             r.add(.info, "channel \(id) (\(channels[id]?.topic ?? "?")): \(n) message(s) earlier than the one before (MCAP allows it; readers that need order sort)")
+        }
+        for (id, h) in rates.sorted(by: { $0.key < $1.key }) {
+            if let gaps = h.gaps {
+                r.add(.info, "channel \(id) (\(channels[id]?.topic ?? "?")): \(gaps.count) gap(s) of more than 8× its usual interval of about \(gaps.usual) (the longest \(gaps.longest)): dropped messages or a stalled sensor")
+            }
         }
         if damage == nil {
             if !sawDataEnd { r.add(.warning, "no DataEnd record") }
@@ -118,5 +126,37 @@ enum MCAPDoctor {
             + (damage != nil ? ", damaged at byte \(damage!.offset)" : "")
         _ = lastOffset
         return r
+    }
+}
+
+/// A channel's message intervals in power-of-two buckets: the usual interval (the median
+/// bucket) and the intervals far longer than it, in constant memory however long the log.
+struct RateHistogram {
+    private var buckets = [UInt64](repeating: 0, count: 64)
+    private var longest: UInt64 = 0
+
+    mutating func add(_ interval: UInt64) {
+        buckets[interval == 0 ? 0 : 64 - interval.leadingZeroBitCount] += 1
+        longest = max(longest, interval)
+    }
+
+    /// Intervals of more than 8× the median bucket's upper edge, when there are any (and
+    /// enough intervals, 100, to speak of a usual one).
+    var gaps: (count: UInt64, usual: String, longest: String)? {
+        let total = buckets.reduce(0, +)
+        guard total >= 100 else { return nil }
+        var seen: UInt64 = 0, median = 0
+        for (k, n) in buckets.enumerated() { seen += n; if seen * 2 >= total { median = k; break } }
+        let edge: UInt64 = median >= 61 ? .max : UInt64(1) << UInt64(median)
+        let far = median + 3
+        guard far < 64 else { return nil }
+        let count = buckets[(far + 1)...].reduce(0, +)
+        guard count > 0 else { return nil }
+        return (count, Self.seconds(edge), Self.seconds(longest))
+    }
+
+    static func seconds(_ ns: UInt64) -> String {
+        let s = Double(ns) / 1e9
+        return s >= 1 ? "\((s * 10).rounded() / 10) s" : "\((s * 1e4).rounded() / 10) ms"
     }
 }
