@@ -61,7 +61,7 @@ import TestSupport
             "accel.y": "/imu/data linear_acceleration.y 1.0",
             "yaw_rate": "/imu/data angular_velocity.z 1.0",
         ], "\(c.toml)")
-        #expect(c.notes.contains { $0.hasPrefix("/radar/tracks field tracks is a list of objects") })
+        #expect(c.actors?.first { $0.0 == "x" }?.1 == "tracks[*].position.x")
         #expect(try Self.scanWarnings(comma, c).filter { $0.hasPrefix("implausible") }.isEmpty)
     }
 
@@ -79,6 +79,32 @@ import TestSupport
         }
         #expect(p.choice("autonomy")!.evidence.joined().contains("AUTONOMOUS, AUTONOMOUS_STEER_ONLY, AUTONOMOUS_VELOCITY_ONLY read as autonomous"))
         #expect(try Profile.parse(p.toml, source: "synth").signals.first { $0.name == "autonomy" }?.map == builtin.signals.first { $0.name == "autonomy" }?.map)
+    }
+
+    /// The inferred TOML with its commented-out [actors] block taken in, plus `extra` lines.
+    static func withActors(_ toml: String, _ extra: [String]) -> String {
+        let lines = toml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let at = lines.firstIndex(of: "# [actors]") else { return toml }
+        return (lines[..<at] + lines[at...].map { String($0.dropFirst(2)) } + extra).joined(separator: "\n")
+    }
+
+    /// Object lists: the fields of an actor list found by name, written commented out (the
+    /// velocity frame and reference point are not in the data); taken in, they are the
+    /// built-in profile's (synth) and the hand-written comma2k19 profile's field paths.
+    @Test func actorListsByName() throws {
+        let p = try ProfileInference.infer(paths: [Self.fixture], name: "synth")
+        #expect(p.toml.contains("# [actors]") && p.toml.contains("velocity_frame (object, ego or relative velocities)"))
+        let taken = try Profile.parse(Self.withActors(p.toml, ["velocity_frame = \"object\""]), source: "synth")
+        let builtin = try #require(try Profile.load("synth-driving").actors)
+        let a = try #require(taken.actors)
+        #expect(a.topic == builtin.topic && a.stamp == builtin.stamp && a.fieldList == builtin.fieldList, "\(a.fieldList) vs \(builtin.fieldList)")
+        guard let shared = TestSupport.sharedData else { return }
+        let comma = try ProfileInference.infer(paths: [shared.appendingPathComponent("real/comma2k19-rav4-highway.mcap").path], name: "c")
+        let c = try #require(try Profile.parse(Self.withActors(comma.toml, ["velocity_frame = \"relative\""]), source: "c").actors)
+        let documented = try #require(try Profile.load(TestSupport.repoRoot.appendingPathComponent("docs/profiles/comma2k19.toml").path).actors)
+        // The hand-written profile maps no length; the inferred one adds the radar's size.x.
+        #expect(c.topic == documented.topic && [c.id, c.class, c.x, c.y, c.vx, c.vy] == [documented.id, documented.class, documented.x, documented.y, documented.vx, documented.vy],
+                "\(c.fieldList) vs \(documented.fieldList)")
     }
 
     /// The fixture rewritten with its IMU turned (two mountings) and its speed in km/h or

@@ -19,6 +19,8 @@ struct FieldSampler {
         var paths: [String] = []
         /// Array fields of objects (tracked-object lists and the like), by path.
         var objectLists: Set<String> = []
+        /// The first non-empty item of each object list, for the fields an item has.
+        var listItems: [String: DecodedValue] = [:]
         /// Why its messages could not be decoded, when they could not.
         var undecodable: String?
         /// The message definition (ros2msg/ros1msg text), for the constants it declares.
@@ -97,7 +99,7 @@ struct FieldSampler {
         let t = base + (abs(relative - Double(logTime - first) / 1e9) < 60 ? relative : Double(logTime - first) / 1e9)
         end = max(end, t)
         var leaves: [(String, Double)] = []
-        Self.leaves(value, prefix: "", into: &leaves, lists: &topic.objectLists)
+        Self.leaves(value, prefix: "", into: &leaves, lists: &topic.objectLists, items: &topic.listItems)
         for (path, v) in leaves {
             if topic.series[path] == nil {
                 guard topic.paths.count < maxFields else { continue }
@@ -118,16 +120,41 @@ struct FieldSampler {
         return s + n / 1e9
     }
 
-    private static func leaves(_ value: DecodedValue, prefix: String, into out: inout [(String, Double)], lists: inout Set<String>) {
+    private static func leaves(_ value: DecodedValue, prefix: String, into out: inout [(String, Double)], lists: inout Set<String>,
+                               items: inout [String: DecodedValue]) {
         switch value {
         case .object(let fields):
             for f in fields where !(prefix.isEmpty && (f.name == "header" || f.name == "stamp")) {
-                leaves(f.value, prefix: prefix.isEmpty ? f.name : "\(prefix).\(f.name)", into: &out, lists: &lists)
+                leaves(f.value, prefix: prefix.isEmpty ? f.name : "\(prefix).\(f.name)", into: &out, lists: &lists, items: &items)
             }
-        case .array(let items):
-            if case .object = items.first { lists.insert(prefix) }
+        case .array(let items_):
+            if case .object = items_.first {
+                lists.insert(prefix)
+                if items[prefix] == nil { items[prefix] = items_[0] }
+            }
         default:
             if let d = value.doubleValue { out.append((prefix, d)) }
         }
+    }
+}
+
+extension FieldSampler {
+    /// The numeric leaves of a list item, as profile actor paths under `list` (`tracks[*].position.x`):
+    /// nested object lists as `[*]`, numeric arrays (a UUID's bytes) by their first element.
+    static func itemPaths(_ item: DecodedValue, list: String) -> [String] {
+        var out: [String] = []
+        func walk(_ v: DecodedValue, _ path: String) {
+            switch v {
+            case .object(let fields): for f in fields { walk(f.value, "\(path).\(f.name)") }
+            case .array(let xs):
+                if let first = xs.first {
+                    if case .object = first { walk(first, path + "[*]") } else if first.doubleValue != nil { out.append(path + "[0]") }
+                }
+            case .bytes(let b): if !b.isEmpty { out.append(path + "[0]") }
+            default: if v.doubleValue != nil { out.append(path) }
+            }
+        }
+        walk(item, list + "[*]")
+        return out
     }
 }

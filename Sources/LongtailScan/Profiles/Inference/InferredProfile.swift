@@ -27,6 +27,10 @@ public struct InferredProfile: Sendable {
     /// The files it was inferred from.
     public var sources: [String]
     public var choices: [Choice] = []
+    /// An actor list's fields by name (key, value: a quoted path, or a TOML array), written
+    /// commented out: how its velocities and positions are referenced is not in the data.
+    public var actors: [(String, String)]?
+    public var actorEvidence: [String] = []
     /// What was found and not mapped, and other remarks.
     public var notes: [String] = []
     /// For HDF5 files: the built-in profile whose layout the file has (its TOML is the profile).
@@ -67,6 +71,13 @@ public struct InferredProfile: Sendable {
                 lines.append("map = { " + keys.map { "\(Self.quoted($0)) = \(Self.number(m[$0]!))" }.joined(separator: ", ") + " }")
             }
             out += c.accepted ? lines : lines.map { "# \($0)" }
+        }
+        if let actors {
+            out.append("")
+            for e in actorEvidence { out.append("# actors: \(e)") }
+            out.append("# actors: left out (uncomment once checked, with velocity_frame and front_m)")
+            out.append("# [actors]")
+            for (k, v) in actors { out.append("# \(k) = \(v.hasPrefix("[") ? v : Self.quoted(v))") }
         }
         return out.joined(separator: "\n") + "\n"
     }

@@ -38,10 +38,20 @@ public enum ProfileInference {
         } else {
             Driving(topics: topics).settle(imu: imu, into: &result)
         }
+        var actorLists: [(FieldSampler.Topic, String, [(String, String)])] = []
         for t in topics {
             for list in t.objectLists.sorted() {
-                result.notes.append("\(t.name) \(list.isEmpty ? "" : "field \(list) ")is a list of objects [\(t.type)]: actors are not inferred; map them with [actors] (docs/profiles.md)")
+                if let item = t.listItems[list], let fields = actorFields(FieldSampler.itemPaths(item, list: list)) {
+                    actorLists.append((t, list, fields))
+                } else {
+                    result.notes.append("\(t.name) \(list.isEmpty ? "" : "field \(list) ")is a list of objects [\(t.type)] without positions by name: not an actor list")
+                }
             }
+        }
+        if result.domain == "driving", let (t, list, fields) = actorLists.max(by: { $0.2.count < $1.2.count }) {
+            result.actors = [("topic", t.name)] + (t.stamp.map { [("stamp", $0)] } ?? []) + fields
+            result.actorEvidence = ["the object list \(list) of \(t.name) [\(t.type)]: its fields by name",
+                                    "velocity_frame (object, ego or relative velocities), front_m (where positions are measured from) and classes are not in the data: set them from the sensor's documentation (docs/profiles.md)"]
         }
         if result.choices.filter(\.accepted).isEmpty {
             let seen = topics.map { "\($0.name) [\($0.type)]" }.joined(separator: ", ")
@@ -103,6 +113,36 @@ public enum ProfileInference {
         if tokens.contains("esc") { return "esc_active" }
         if tokens.contains("tcs") || leaf.contains("traction") { return "tcs_active" }
         return nil
+    }
+
+    /// Actor fields by name among an object list's item paths: (key, path) in profile order;
+    /// nil without positions.
+    static func actorFields(_ paths: [String]) -> [(String, String)]? {
+        func first(_ test: (String) -> Bool) -> String? { paths.first { test($0.lowercased()) } }
+        func position(_ axis: String) -> String? {
+            first { $0.hasSuffix("pose.position.\(axis)") } ?? first { $0.hasSuffix("position.\(axis)") } ?? first { $0.hasSuffix("[*].\(axis)") }
+        }
+        guard let x = position("x"), let y = position("y") else { return nil }
+        var out: [(String, String)] = []
+        if let id = first({ $0.contains("uuid") }) ?? first({ ["id", "track_id", "object_id", "id[0]"].contains($0.split(separator: ".").last.map(String.init) ?? "") }) {
+            out.append(("id", id))
+        }
+        if let c = first({ $0.contains("classification") && $0.hasSuffix("label") }) ?? first({ $0.hasSuffix("classification") })
+            ?? first({ ["class", "label", "type"].contains($0.split(separator: ".").last.map(String.init) ?? "") }) {
+            out.append(("class", c))
+        }
+        out += [("x", x), ("y", y)]
+        let quaternion = ["x", "y", "z", "w"].compactMap { a in first { $0.hasSuffix("orientation.\(a)") } }
+        if quaternion.count == 4 { out.append(("orientation", "[" + quaternion.map { InferredProfile.quoted($0) }.joined(separator: ", ") + "]")) }
+        for (key, axis) in [("vx", "x"), ("vy", "y")] {
+            if let v = first({ $0.contains("twist") && $0.hasSuffix("linear.\(axis)") }) ?? first({ $0.hasSuffix("velocity.\(axis)") }) ?? first({ $0.hasSuffix("[*].v\(axis)") }) {
+                out.append((key, v))
+            }
+        }
+        if let l = first({ $0.hasSuffix("dimensions.x") }) ?? first({ $0.hasSuffix("size.x") }) ?? first({ $0.hasSuffix(".length") }) {
+            out.append(("length", l))
+        }
+        return out
     }
 
     // MARK: Robot logs (MCAP / bag) and HDF5 layouts
