@@ -192,6 +192,36 @@ import TestSupport
         #expect(!events(a).isEmpty && events(a) == events(b), "\(events(a)) vs \(events(b))")
     }
 
+    /// An episode in a layout no built-in profile has (rewritten by h5py: a (N, 6) wrench
+    /// timed in milliseconds, the pose and gripper under other names): signals by dataset
+    /// name and shape, each timed by the timestamp dataset of as many rows, its unit found;
+    /// with one contact onset in the file, the approach direction (and so position.z's and
+    /// force.z's signs) is not settled, and both are left out with the reason.
+    @Test func hdf5DatasetsByNameAndShape() throws {
+        guard let python = TestSupport.interopPython else { Issue.record("no interop Python: run scripts/bootstrap.sh"); return }
+        let dir = TestSupport.temporaryDirectory("infer-relayout")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("relayout.h5").path
+        let r = try TestSupport.run(python, [TestSupport.repoRoot.appendingPathComponent("Tests/Interop/relayout_h5.py").path,
+                                             TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/robot/episode-000-reassemble.h5").path, path])
+        try #require(r.status == 0, "\(r.stderr)")
+        let p = try ProfileInference.infer(paths: [path], name: "lab")
+        #expect(p.builtin == nil && p.domain == "robot" && p.rateHz == 1000)
+        func where_(_ s: String) -> String? { p.choice(s).map { "\($0.dataset ?? "")[\($0.column ?? -1)] \($0.timestamps ?? "") \($0.timestampScale ?? 1e9) \($0.accepted)" } }
+        #expect(where_("force.x") == "/sensors/ft/wrench[0] /sensors/ft/time 1000000.0 true")
+        #expect(where_("torque.z") == "/sensors/ft/wrench[5] /sensors/ft/time 1000000.0 true")
+        #expect(where_("position.y") == "/arm/ee_pose[1] /arm/time 1000000000.0 true")
+        #expect(where_("gripper") == "/hand/gripper_width[0] /hand/time 1000000000.0 true")
+        #expect(where_("position.z") == "/arm/ee_pose[2] /arm/time 1000000000.0 false")
+        #expect(where_("force.z") == "/sensors/ft/wrench[2] /sensors/ft/time 1000000.0 false")
+        #expect(p.choice("position.z")!.evidence.joined().contains("too few, or too mixed, to tell the approach"))
+        let profile = try Profile.parse(p.toml, source: "lab")
+        #expect(profile.signals.map(\.name) == ["force.x", "force.y", "torque.z", "position.x", "position.y", "gripper"])
+        // The scan reads it: the force and position signals are found and timed.
+        let scan = try #require(try SourceScanner.scan(path, profile: profile).first)
+        #expect(scan.found.keys.sorted() == profile.signals.map(\.name).sorted() && scan.ticks > 18_000, "\(scan.found) \(scan.ticks)")
+    }
+
     /// HDF5 episodes are matched to the built-in layout whose datasets they hold.
     @Test func hdf5EpisodesMatchTheirLayout() throws {
         let robot = TestSupport.repoRoot.appendingPathComponent("Fixtures/synth/robot")

@@ -13,6 +13,12 @@ public struct InferredProfile: Sendable {
         public var maxGapS: Double?
         /// Values to numbers (a mode field's autonomous values → 1).
         public var map: [String: Double]?
+        /// HDF5: the dataset, its column, and its timestamps (with their unit) or rate.
+        public var dataset: String?
+        public var column: Int?
+        public var timestamps: String?
+        public var timestampScale: Double?
+        public var rateHz: Double?
         /// 0–1: how strongly the data supports the choice.
         public var confidence: Double
         /// Why, in words: the measurements behind the choice.
@@ -61,7 +67,16 @@ public struct InferredProfile: Sendable {
             out.append("")
             for e in c.evidence { out.append("# \(c.signal): \(e)") }
             out.append("# \(c.signal): confidence \(Self.number((c.confidence * 100).rounded() / 100))\(c.accepted ? "" : "; left out (uncomment once checked)")")
-            var lines = ["[[signal]]", "name = \(Self.quoted(c.signal))", "topic = \(Self.quoted(c.topic))", "field = \(Self.quoted(c.field))"]
+            var lines = ["[[signal]]", "name = \(Self.quoted(c.signal))"]
+            if let d = c.dataset {
+                lines.append("dataset = \(Self.quoted(d))")
+                if let k = c.column { lines.append("column = \(k)") }
+                if let t = c.timestamps { lines.append("timestamps = \(Self.quoted(t))") }
+                if let t = c.timestampScale { lines.append("timestamp_scale = \(Self.number(t))") }
+                if let h = c.rateHz { lines.append("rate_hz = \(Self.number(h))") }
+            } else {
+                lines += ["topic = \(Self.quoted(c.topic))", "field = \(Self.quoted(c.field))"]
+            }
             if let s = c.scale, s != 1 { lines.append("scale = \(Self.number(s))") }
             if let s = c.stamp { lines.append("stamp = \(Self.quoted(s))") }
             if let k = c.kind { lines.append("kind = \(Self.quoted(k))") }

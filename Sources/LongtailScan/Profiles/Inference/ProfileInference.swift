@@ -199,7 +199,8 @@ public enum ProfileInference {
             if matched.count == needed.count, matched.count > best?.1 ?? 0 { best = (builtin, matched.count) }
         }
         guard let (builtin, count) = best else {
-            throw ProfileError(source: paths[0], message: "HDF5 datasets \(present.sorted().prefix(12).joined(separator: ", ")) match no built-in layout (reassemble, aloha, robomimic); write a profile by hand (docs/profiles.md)")
+            if let generic = try HDF5Inference.infer(file, paths: paths, name: name) { return generic }
+            throw ProfileError(source: paths[0], message: "HDF5 datasets \(present.sorted().prefix(12).joined(separator: ", ")) match no built-in layout (reassemble, aloha, robomimic) and none is named like a force, position or gripper; write a profile by hand (docs/profiles.md)")
         }
         var r = InferredProfile(name: name, domain: "robot", rateHz: 0, sources: paths)
         r.builtin = builtin
@@ -223,8 +224,8 @@ public enum ProfileInference {
     static func forceSign(_ file: HDF5File, _ p: Profile) -> (flip: Bool, evidence: String) {
         guard let f = p.signals.first(where: { $0.name == "force.z" }), let z = p.signals.first(where: { $0.name == "position.z" }),
               let fd = f.dataset, let fc = f.column, let ft = f.timestamps, let zd = z.dataset, let zc = z.column, let zt = z.timestamps,
-              let force = try? column(file, fd, fc), let ftimes = try? file.dataset(ft).read(Double.self),
-              let pos = try? column(file, zd, zc), let ztimes = try? file.dataset(zt).read(Double.self),
+              let force = try? column(file, fd, fc), let ftimes = (try? file.dataset(ft).read(Double.self))?.map({ $0 * (f.timestampScale ?? 1e9) / 1e9 }),
+              let pos = try? column(file, zd, zc), let ztimes = (try? file.dataset(zt).read(Double.self))?.map({ $0 * (z.timestampScale ?? 1e9) / 1e9 }),
               force.count == ftimes.count, pos.count == ztimes.count, force.count > 100, pos.count > 10 else {
             return (false, "force.z's sign is taken from the built-in profile (not checked: it needs force.z and position.z as dataset columns with timestamps)")
         }
