@@ -9,7 +9,10 @@
 enum AttributeMessageCheck {
     /// nil when every attribute message of the header at `address` is sound (or the header is
     /// not one this walk reads: libhdf5 then judges it); otherwise what is wrong.
-    static func problem(in file: UnsafeRawBufferPointer, header address: UInt64) -> String? {
+    /// `base`: where addresses start (the user block's size); `heaps`: the objects of each
+    /// sound global heap collection, by file offset (`GlobalHeapCheck`).
+    static func problem(in file: UnsafeRawBufferPointer, header address: UInt64, base: UInt64 = 0,
+                        heaps: GlobalHeapCheck.Heaps = GlobalHeapCheck.Heaps()) -> String? {
         var blocks: [(start: Int, end: Int, v2: Bool)] = []
         guard address < UInt64(file.count) else { return nil }
         let a = Int(address)
@@ -51,7 +54,7 @@ enum AttributeMessageCheck {
                 guard size <= block.end - body else {
                     return "object header at byte \(a): message of type \(type) at byte \(p) runs past its block"
                 }
-                if type == 0x0C, flags & 0x02 == 0, let why = attribute(file, body, size) {
+                if type == 0x0C, flags & 0x02 == 0, let why = attribute(file, body, size, base: base, heaps: heaps) {
                     return "attribute message at byte \(p): \(why)"
                 }
                 if type == 0x10, size >= 16 {  // continuation: address, length
@@ -73,7 +76,8 @@ enum AttributeMessageCheck {
     }
 
     /// Why an attribute message body at `o` of `size` bytes would make libhdf5 read past it.
-    private static func attribute(_ file: UnsafeRawBufferPointer, _ o: Int, _ size: Int) -> String? {
+    private static func attribute(_ file: UnsafeRawBufferPointer, _ o: Int, _ size: Int, base: UInt64,
+                                  heaps: GlobalHeapCheck.Heaps) -> String? {
         guard size >= 8 else { return "\(size) bytes, shorter than its fixed fields" }
         let version = Int(file[o])
         let nameSize = Int(file[o + 2]) | Int(file[o + 3]) << 8
@@ -87,6 +91,37 @@ enum AttributeMessageCheck {
         }
         guard UnsafeRawBufferPointer(rebasing: file[nameAt..<(nameAt + nameSize)]).contains(0) else {
             return "its \(nameSize)-byte name has no terminating NUL"
+        }
+        // A variable-length value is a heap ID per element (length, collection, index): each
+        // must name an object its collection holds. libhdf5 copies from the object slot the
+        // ID names, allocated or not (fuzzing found a copy of ~2^63 bytes from a stale slot).
+        let typeAt = nameAt + pad(nameSize), spaceAt = typeAt + pad(typeSize), dataAt = spaceAt + pad(spaceSize)
+        guard typeSize >= 1, file[typeAt] & 0x0F == 9, spaceSize >= 4 else { return nil }
+        let spaceVersion = Int(file[spaceAt]), rank = Int(file[spaceAt + 1])
+        let dimsAt = spaceAt + (spaceVersion == 1 ? 8 : 4)
+        guard (1...2).contains(spaceVersion), rank <= 32, dimsAt + 8 * rank <= spaceAt + spaceSize else { return nil }
+        if spaceVersion == 2, file[spaceAt + 3] == 2 { return nil }   // a null dataspace: no values
+        var count: UInt64 = 1
+        for k in 0..<rank {
+            let d = UnsafeRawBufferPointer(rebasing: file[(dimsAt + 8 * k)..<(dimsAt + 8 * k + 8)]).loadUnaligned(as: UInt64.self).littleEndian
+            let (c, o) = count.multipliedReportingOverflow(by: d)
+            guard !o else { return "a variable-length value of more elements than a message can hold" }
+            count = c
+        }
+        guard count <= UInt64(max(0, o + size - dataAt)) / 16 else {
+            return "\(count) variable-length values do not fit its \(size) bytes"
+        }
+        for k in 0..<Int(count) {
+            let at = dataAt + 16 * k
+            let length = UnsafeRawBufferPointer(rebasing: file[at..<(at + 4)]).loadUnaligned(as: UInt32.self).littleEndian
+            guard length > 0 else { continue }   // an empty string: no heap object
+            let collection = UnsafeRawBufferPointer(rebasing: file[(at + 4)..<(at + 12)]).loadUnaligned(as: UInt64.self).littleEndian
+            let index = UnsafeRawBufferPointer(rebasing: file[(at + 12)..<(at + 16)]).loadUnaligned(as: UInt32.self).littleEndian
+            let (offset, o) = collection.addingReportingOverflow(base)
+            if !o, let why = heaps.broken[offset] { return "value \(k): \(why)" }
+            guard !o, index > 0, index <= UInt32(UInt16.max), heaps.objects[offset]?.contains(UInt16(index)) == true else {
+                return "value \(k) names object \(index) of a global heap collection at byte \(collection), which the file does not hold"
+            }
         }
         return nil
     }

@@ -30,31 +30,40 @@ public final class HDF5File: @unchecked Sendable {
 
     private let heapLock = HeapCheckLock()
 
-    /// Throws when one of the file's global heap collections would hang libhdf5 (see
-    /// `GlobalHeapCheck`); called before any read of variable-length data. The file is
-    /// walked once, on the first such read.
-    func checkGlobalHeap(object: String) throws(HDF5Error) {
-        let problem = heapLock.value {
-            let fcpl = H5Fget_create_plist(id)
-            defer { _ = H5Pclose(fcpl) }
-            var addressSize = 0, lengthSize = 0
-            guard H5Pget_sizes(fcpl, &addressSize, &lengthSize) >= 0 else { _ = HDF5Library.errorStack(); return nil }
-            return GlobalHeapCheck.problem(inFile: path, lengthSize: lengthSize)
+    /// The file's global heap collections, walked once (`GlobalHeapCheck`).
+    func heaps() -> GlobalHeapCheck.Heaps {
+        heapLock.value {
+            guard let sizes = sizes() else { return GlobalHeapCheck.Heaps() }
+            return MappedFile.with(path: path) { GlobalHeapCheck.walk($0, lengthSize: sizes.length) } ?? GlobalHeapCheck.Heaps()
         }
-        if let problem { throw HDF5Error(file: path, object: object, .readFailed("\(problem): a damaged file")) }
+    }
+
+    /// The superblock's user block (the base of every address), address and length sizes.
+    private func sizes() -> (base: UInt64, address: Int, length: Int)? {
+        let fcpl = H5Fget_create_plist(id)
+        defer { _ = H5Pclose(fcpl) }
+        var base: hsize_t = 0, addressSize = 0, lengthSize = 0
+        guard H5Pget_userblock(fcpl, &base) >= 0, H5Pget_sizes(fcpl, &addressSize, &lengthSize) >= 0 else {
+            _ = HDF5Library.errorStack()
+            return nil
+        }
+        return (UInt64(base), addressSize, lengthSize)
+    }
+
+    /// Throws when one of the file's global heap collections would hang libhdf5 or make it
+    /// read past the heap (see `GlobalHeapCheck`); called before any read of variable-length data.
+    func checkGlobalHeap(object: String) throws(HDF5Error) {
+        if let problem = heaps().problem { throw HDF5Error(file: path, object: object, .readFailed("\(problem): a damaged file")) }
     }
 
     /// What is wrong with the attribute messages of the object header at `headerAddress`
     /// (relative to the file's base, after any user block), or nil (`AttributeMessageCheck`).
     func attributeMessageProblem(headerAddress: haddr_t) -> String? {
-        let fcpl = H5Fget_create_plist(id)
-        defer { _ = H5Pclose(fcpl) }
-        var base: hsize_t = 0, addressSize = 0, lengthSize = 0
-        guard H5Pget_userblock(fcpl, &base) >= 0, H5Pget_sizes(fcpl, &addressSize, &lengthSize) >= 0,
-              addressSize == 8, lengthSize == 8 else { _ = HDF5Library.errorStack(); return nil }
-        let (address, overflow) = UInt64(headerAddress).addingReportingOverflow(UInt64(base))
+        guard let sizes = sizes(), sizes.address == 8, sizes.length == 8 else { return nil }
+        let (address, overflow) = UInt64(headerAddress).addingReportingOverflow(sizes.base)
         guard !overflow else { return nil }
-        return MappedFile.with(path: path) { AttributeMessageCheck.problem(in: $0, header: address) }
+        let heaps = heaps()
+        return MappedFile.with(path: path) { AttributeMessageCheck.problem(in: $0, header: address, base: sizes.base, heaps: heaps) }
     }
 
     /// The size of the file at `path` in bytes (`UInt64.max` when it cannot be read, so
@@ -203,17 +212,17 @@ extension HDF5Dataset {
 /// The once-computed result of the global heap walk, behind a lock.
 private final class HeapCheckLock: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
-    private var result: String??
+    private var result: GlobalHeapCheck.Heaps?
 
     init() { pthread_mutex_init(&mutex, nil) }
     deinit { pthread_mutex_destroy(&mutex) }
 
-    func value(_ compute: () -> String?) -> String? {
+    func value(_ compute: () -> GlobalHeapCheck.Heaps) -> GlobalHeapCheck.Heaps {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if let result { return result }
         let r = compute()
-        result = .some(r)
+        result = r
         return r
     }
 }

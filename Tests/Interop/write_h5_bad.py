@@ -49,6 +49,17 @@ while int.from_bytes(raw[p:p + 2], "little") != 0:   # skip objects to the free 
     p += 16 + (int.from_bytes(raw[p + 8:p + 16], "little") + 7) // 8 * 8
 raw[p + 8:p + 16] = bytes(8)
 (out / "heaploop.h5").write_bytes(raw)
+# The same string's heap object recording 2^64 - 8 bytes in a 4096-byte collection: rounded
+# up to 8 the size wraps to 0, so libhdf5 walks on, then copied the recorded size out of the
+# heap (fuzzing found it, as a memcpy ASan stopped).
+with h5py.File(out / "heapobject.h5", "w", libver="earliest") as f:
+    f.attrs["note"] = "wrench applied by the environment"
+    f.create_dataset("ok", data=np.arange(10.0))
+raw = bytearray((out / "heapobject.h5").read_bytes())
+heap = raw.find(b"GCOL")
+assert int.from_bytes(raw[heap + 16:heap + 18], "little") == 1
+raw[heap + 24:heap + 32] = ((1 << 64) - 8).to_bytes(8, "little")
+(out / "heapobject.h5").write_bytes(raw)
 # A dataset with five attributes whose fourth does not decode (its message version patched
 # to 9), after a root with five good ones: listing them by index made libhdf5 1.10 close the
 # table slots it never filled, stale pointers left by the root's table (a crash; fuzzing
