@@ -37,7 +37,7 @@ struct ScanCommand: OutcomeCommand {
     @Option(help: "Output directory.")
     var out: String?
 
-    @Option(help: "A built-in profile name, a profile file (TOML), or auto (chosen per file from its contents).")
+    @Option(help: "A built-in profile name, a profile file (TOML), or auto: per file, a built-in by its contents, else one inferred from its data (see `longtail profiles infer`).")
     var profile: String = "auto"
 
     @Flag(help: "Show the signals found and missing per file, then stop.")
