@@ -41,6 +41,10 @@ import TestSupport
         let cut = try doctor("truncated.mcap")
         #expect(cut.status == 1 && cut.stdoutText.contains("error   at byte ") && cut.stdoutText.contains("exceeds the")
                 && cut.stdoutText.contains("messages before it are readable"), "\(cut.stdoutText)")
+        // `profiles infer` on it: inferred from what precedes the damage, which it says.
+        let inferred = try TestSupport.run(Self.binary, ["profiles", "infer", dir.appendingPathComponent("truncated.mcap").path])
+        #expect(inferred.status == 0 && inferred.stdoutText.contains("messages before the damage")
+                && inferred.stdoutText.contains("field = \"longitudinal_velocity\""), "\(inferred.stdoutText) \(inferred.stderr)")
         // No index, statistics or summary offsets: legal, but every reader must scan: warnings.
         let plain = try doctor("unindexed.mcap")
         #expect(plain.status == 3 && plain.stdoutText.contains("warning no chunk index")

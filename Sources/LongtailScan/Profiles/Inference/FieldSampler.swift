@@ -38,9 +38,22 @@ struct FieldSampler {
     private var start: UInt64?
     private var base = 0.0, end = 0.0
 
-    /// Samples an MCAP file or a ROS 1 bag.
-    /// - Throws: the reader's error (`MCAPError`, `BagError`), naming the file.
+    /// Remarks on the files read (damage after which the rest was not read).
+    private(set) var notes: [String] = []
+
+    /// Samples an MCAP file or a ROS 1 bag. A file damaged part way (a recorder that
+    /// crashed) gives what precedes the damage, with a note.
+    /// - Throws: the reader's error (`MCAPError`, `BagError`), naming the file, when nothing of it could be read.
     mutating func sample(path: String) throws {
+        let before = topics.values.reduce(0) { $0 + $1.messages }
+        do { try read(path: path) } catch {
+            let read = topics.values.reduce(0) { $0 + $1.messages } - before
+            guard read > 0 else { throw error }
+            notes.append("\(error): inferred from the \(read) messages before the damage")
+        }
+    }
+
+    private mutating func read(path: String) throws {
         if start != nil { base = end + 10 }
         start = nil
         if SourceScanner.isBag(path) {
@@ -58,7 +71,13 @@ struct FieldSampler {
                 }
             }
         } else {
-            let reader = try MCAPIndexedReader(path: path)
+            let reader: MCAPIndexedReader
+            do { reader = try MCAPIndexedReader(path: path) } catch {
+                // No summary and damaged on the way (the indexed reader scans and stops):
+                // streamed, record by record, up to the damage.
+                try stream(path: path)
+                return
+            }
             var decoders: [UInt16: Result<MessageDecoder, DecodeError>] = [:]
             // With statistics, only the chunks of the window are read.
             let first = reader.summary.statistics?.messageStartTime ?? 0
@@ -72,6 +91,30 @@ struct FieldSampler {
                 }
                 add(topic: m.channel.topic, type: m.schema?.name ?? "", definition: m.schema.map { String(decoding: $0.data, as: UTF8.self) } ?? "",
                     logTime: m.logTime, data: m.data, decoder)
+            }
+        }
+    }
+
+    /// An MCAP read as a stream: schemas and channels as they come, every message decoded.
+    private mutating func stream(path: String) throws {
+        var schemas: [UInt16: Schema] = [:], channels: [UInt16: Channel] = [:]
+        var decoders: [UInt16: Result<MessageDecoder, DecodeError>] = [:]
+        try MCAPStreamReader.forEachRecord(inFile: path) { (raw) throws(MCAPError) in
+            switch raw.opcode {
+            case Opcode.message:
+                let m = try raw.messageView()
+                guard let c = channels[m.channelID] else { return }
+                let decoder: Result<MessageDecoder, DecodeError>
+                if let d = decoders[c.id] { decoder = d } else {
+                    decoder = Result { () throws(DecodeError) in try MessageDecoder.make(channel: c, schema: schemas[c.schemaID]) }
+                    decoders[c.id] = decoder
+                }
+                let schema = schemas[c.schemaID]
+                add(topic: c.topic, type: schema?.name ?? "", definition: schema.map { String(decoding: $0.data, as: UTF8.self) } ?? "",
+                    logTime: m.logTime, data: m.data, decoder)
+            case Opcode.schema: if case .schema(let s) = try raw.parse() { schemas[s.id] = s }
+            case Opcode.channel: if case .channel(let c) = try raw.parse() { channels[c.id] = c }
+            default: break
             }
         }
     }

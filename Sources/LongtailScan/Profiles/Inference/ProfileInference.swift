@@ -26,6 +26,7 @@ public enum ProfileInference {
         sampler.seconds = seconds
         for p in paths { try sampler.sample(path: p) }
         var result = InferredProfile(name: name, domain: "driving", rateHz: 50, sources: paths)
+        result.notes += sampler.notes
         var topics = Array(sampler.topics.values).sorted { $0.name < $1.name }
         for t in topics where t.undecodable != nil {
             result.notes.append("\(t.name) [\(t.type)] not decoded: \(t.undecodable!)")
