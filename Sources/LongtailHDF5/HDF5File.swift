@@ -21,6 +21,10 @@ public final class HDF5File: @unchecked Sendable {
         let isHDF5 = H5Fis_hdf5(path)
         if isHDF5 == 0 { _ = H5Eclear2(lt_h5e_default()); throw HDF5Error(file: path, .notHDF5) }
         if isHDF5 < 0 { throw HDF5Error(file: path, .corrupt(HDF5Library.errorStack())) }
+        // The root group's header is loaded as the file opens: checked first (`ObjectHeaderCheck`).
+        if let problem = MappedFile.with(path: path, { ObjectHeaderCheck.rootProblem(in: $0) }) {
+            throw HDF5Error(file: path, .corrupt("\(problem): a damaged file"))
+        }
         let fid = H5Fopen(path, lt_h5f_acc_rdonly(), lt_h5p_default())
         guard fid >= 0 else { throw HDF5Error(file: path, .corrupt(HDF5Library.errorStack())) }
         id = fid
@@ -57,13 +61,13 @@ public final class HDF5File: @unchecked Sendable {
     }
 
     /// What is wrong with the attribute messages of the object header at `headerAddress`
-    /// (relative to the file's base, after any user block), or nil (`AttributeMessageCheck`).
+    /// (relative to the file's base, after any user block), or nil (`ObjectHeaderCheck`).
     func attributeMessageProblem(headerAddress: haddr_t) -> String? {
         guard let sizes = sizes(), sizes.address == 8, sizes.length == 8 else { return nil }
         let (address, overflow) = UInt64(headerAddress).addingReportingOverflow(sizes.base)
         guard !overflow else { return nil }
         let heaps = heaps()
-        return MappedFile.with(path: path) { AttributeMessageCheck.problem(in: $0, header: address, base: sizes.base, heaps: heaps) }
+        return MappedFile.with(path: path) { ObjectHeaderCheck.problem(in: $0, header: address, base: sizes.base, heaps: heaps) }
     }
 
     /// The size of the file at `path` in bytes (`UInt64.max` when it cannot be read, so

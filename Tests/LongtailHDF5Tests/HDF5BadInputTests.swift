@@ -15,12 +15,13 @@ import TestSupport
         let dir = TestSupport.temporaryDirectory("h5fuzz")
         defer { try? FileManager.default.removeItem(at: dir) }
         let patches = TestSupport.files(in: fixtures.appendingPathComponent("fuzz"), ext: "zst")
-        #expect(patches.count == 3)
+        #expect(patches.count == 4)
         for patch in patches {
             let out = dir.appendingPathComponent(patch.deletingPathExtension().deletingPathExtension().lastPathComponent).path
             let r = try TestSupport.run("/usr/bin/env", ["zstd", "-q", "-d", "-f", "--patch-from=\(seed)", patch.path, "-o", out])
             try #require(r.status == 0, "zstd (scripts/bootstrap.sh installs it): \(r.stderr)")
-            let file = try HDF5File(path: out)
+            // Refused at open (its root header) is noticed too.
+            guard let file = try? HDF5File(path: out) else { continue }
             var failures = 0
             for node in (try? file.walk()) ?? [] {
                 do { _ = try file.attributes(of: node.path) } catch { failures += 1 }

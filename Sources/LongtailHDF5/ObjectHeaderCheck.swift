@@ -1,4 +1,6 @@
-/// Checks an object's attribute messages before libhdf5 decodes them.
+/// Checks an object header before libhdf5 loads it: its continuation blocks lie inside the
+/// file (libhdf5 allocates a block's recorded length first: 1 GB for a few-KB file opened,
+/// fuzzing found it), and its attribute messages are sound.
 ///
 /// libhdf5 1.10 copies an attribute's name with `strdup`, trusting it to end in a NUL inside
 /// the message: a damaged header without one made it read past the object header's buffer
@@ -6,13 +8,13 @@
 /// as the file stores it (version 1, or version 2 `OHDR` with its `OCHK` continuations), and
 /// each attribute message (type 0x000C) is checked: its name's NUL, and its parts inside the
 /// message. Dense attribute storage (a fractal heap) and shared messages are not walked.
-enum AttributeMessageCheck {
+enum ObjectHeaderCheck {
     /// nil when every attribute message of the header at `address` is sound (or the header is
     /// not one this walk reads: libhdf5 then judges it); otherwise what is wrong.
     /// `base`: where addresses start (the user block's size); `heaps`: the objects of each
     /// sound global heap collection, by file offset (`GlobalHeapCheck`).
     static func problem(in file: UnsafeRawBufferPointer, header address: UInt64, base: UInt64 = 0,
-                        heaps: GlobalHeapCheck.Heaps = GlobalHeapCheck.Heaps()) -> String? {
+                        heaps: GlobalHeapCheck.Heaps = GlobalHeapCheck.Heaps(), attributes: Bool = true) -> String? {
         var blocks: [(start: Int, end: Int, v2: Bool)] = []
         guard address < UInt64(file.count) else { return nil }
         let a = Int(address)
@@ -54,12 +56,15 @@ enum AttributeMessageCheck {
                 guard size <= block.end - body else {
                     return "object header at byte \(a): message of type \(type) at byte \(p) runs past its block"
                 }
-                if type == 0x0C, flags & 0x02 == 0, let why = attribute(file, body, size, base: base, heaps: heaps) {
+                if attributes, type == 0x0C, flags & 0x02 == 0, let why = attribute(file, body, size, base: base, heaps: heaps) {
                     return "attribute message at byte \(p): \(why)"
                 }
                 if type == 0x10, size >= 16 {  // continuation: address, length
-                    let at = u64(body), length = u64(body + 8)
-                    if at < UInt64(file.count), length <= UInt64(file.count) - at {
+                    let (at, wrapped) = u64(body).addingReportingOverflow(base), length = u64(body + 8)
+                    guard !wrapped, at < UInt64(file.count), length <= UInt64(file.count) - at else {
+                        return "object header at byte \(a): a continuation of \(length) bytes at byte \(at) runs past the end of the file"
+                    }
+                    do {
                         let s = Int(at), e = Int(at + length)
                         if block.v2 {
                             guard e - s >= 8, file[s] == 0x4F, file[s + 1] == 0x43, file[s + 2] == 0x48, file[s + 3] == 0x4B else { return nil }  // "OCHK"
@@ -73,6 +78,37 @@ enum AttributeMessageCheck {
             }
         }
         return nil
+    }
+
+    /// The root group's object header, found through the superblock (versions 0–3, 8-byte
+    /// addresses and lengths), checked before libhdf5 opens the file; nil when sound or when
+    /// the superblock is not one this reads (libhdf5 then judges it).
+    static func rootProblem(in file: UnsafeRawBufferPointer) -> String? {
+        let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+        var at = 0
+        while at + 96 <= file.count, !signature.indices.allSatisfy({ file[at + $0] == signature[$0] }) {
+            at = at == 0 ? 512 : at * 2
+        }
+        guard at + 96 <= file.count else { return nil }
+        func u64(_ o: Int) -> UInt64 { UnsafeRawBufferPointer(rebasing: file[o..<(o + 8)]).loadUnaligned(as: UInt64.self).littleEndian }
+        let version = Int(file[at + 8])
+        let root: UInt64, base: UInt64
+        switch version {
+        case 0, 1:
+            guard file[at + 13] == 8, file[at + 14] == 8 else { return nil }
+            let addresses = at + (version == 0 ? 24 : 28)
+            base = u64(addresses)
+            root = u64(addresses + 32 + 8)      // base, free space, end of file, driver; then the root entry's link name offset
+        case 2, 3:
+            guard file[at + 9] == 8, file[at + 10] == 8 else { return nil }
+            base = u64(at + 12)
+            root = u64(at + 36)
+        default:
+            return nil
+        }
+        let (address, o) = root.addingReportingOverflow(base)
+        guard !o, address < UInt64(file.count) else { return "the root group's object header address \(root) lies outside the file's \(file.count) bytes" }
+        return problem(in: file, header: address, base: base, attributes: false)
     }
 
     /// Why an attribute message body at `o` of `size` bytes would make libhdf5 read past it.
