@@ -132,7 +132,7 @@ enum ObjectHeaderCheck {
         // must name an object its collection holds. libhdf5 copies from the object slot the
         // ID names, allocated or not (fuzzing found a copy of ~2^63 bytes from a stale slot).
         let typeAt = nameAt + pad(nameSize), spaceAt = typeAt + pad(typeSize), dataAt = spaceAt + pad(spaceSize)
-        guard typeSize >= 1, file[typeAt] & 0x0F == 9, spaceSize >= 4 else { return nil }
+        guard typeSize >= 8, spaceSize >= 4 else { return nil }
         let spaceVersion = Int(file[spaceAt]), rank = Int(file[spaceAt + 1])
         let dimsAt = spaceAt + (spaceVersion == 1 ? 8 : 4)
         guard (1...2).contains(spaceVersion), rank <= 32, dimsAt + 8 * rank <= spaceAt + spaceSize else { return nil }
@@ -141,9 +141,17 @@ enum ObjectHeaderCheck {
         for k in 0..<rank {
             let d = UnsafeRawBufferPointer(rebasing: file[(dimsAt + 8 * k)..<(dimsAt + 8 * k + 8)]).loadUnaligned(as: UInt64.self).littleEndian
             let (c, o) = count.multipliedReportingOverflow(by: d)
-            guard !o else { return "a variable-length value of more elements than a message can hold" }
+            guard !o else { return "its dataspace declares more values than a message can hold" }
             count = c
         }
+        // libhdf5 copies count × the type's declared size from the message (a vlen string
+        // type declaring 46 bytes, not 16, made it read past the header: fuzzing found it).
+        let element = UInt64(UnsafeRawBufferPointer(rebasing: file[(typeAt + 4)..<(typeAt + 8)]).loadUnaligned(as: UInt32.self).littleEndian)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: element)
+        guard !overflow, bytes <= UInt64(max(0, o + size - dataAt)) else {
+            return "\(count) values of \(element) bytes do not fit its \(size) bytes"
+        }
+        guard file[typeAt] & 0x0F == 9 else { return nil }
         guard count <= UInt64(max(0, o + size - dataAt)) / 16 else {
             return "\(count) variable-length values do not fit its \(size) bytes"
         }

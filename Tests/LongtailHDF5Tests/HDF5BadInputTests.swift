@@ -15,7 +15,7 @@ import TestSupport
         let dir = TestSupport.temporaryDirectory("h5fuzz")
         defer { try? FileManager.default.removeItem(at: dir) }
         let patches = TestSupport.files(in: fixtures.appendingPathComponent("fuzz"), ext: "zst")
-        #expect(patches.count == 4)
+        #expect(patches.count == 5)
         for patch in patches {
             let out = dir.appendingPathComponent(patch.deletingPathExtension().deletingPathExtension().lastPathComponent).path
             let r = try TestSupport.run("/usr/bin/env", ["zstd", "-q", "-d", "-f", "--patch-from=\(seed)", patch.path, "-o", out])
