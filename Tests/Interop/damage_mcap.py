@@ -20,32 +20,27 @@ out.mkdir(parents=True, exist_ok=True)
 data = src.read_bytes()
 (out / "truncated.mcap").write_bytes(data[: len(data) * 6 // 10])
 
-with open(src, "rb") as f, open(out / "unindexed.mcap", "wb") as g:
-    w = Writer(g, index_types=IndexType.NONE, use_statistics=False, use_summary_offsets=False)
-    w.start(profile="ros2", library="damage_mcap.py")
-    schemas, channels = {}, {}
-    for schema, channel, message in make_reader(f).iter_messages():
-        if schema.id not in schemas:
-            schemas[schema.id] = w.register_schema(schema.name, schema.encoding, schema.data)
-        if channel.id not in channels:
-            channels[channel.id] = w.register_channel(channel.topic, channel.message_encoding, schemas[schema.id], channel.metadata)
-        w.add_message(channels[channel.id], message.log_time, message.data, message.publish_time, message.sequence)
-    w.finish()
+def rewrite(name, keep=lambda channel, log_time: True, **options):
+    """The input's messages, in log-time order, through the Python writer with `options`,
+    keeping those `keep(channel, log_time - first log time)` accepts."""
+    with open(src, "rb") as f, open(out / name, "wb") as g:
+        w = Writer(g, **options)
+        w.start(profile="ros2", library="damage_mcap.py")
+        schemas, channels, first = {}, {}, None
+        for schema, channel, message in make_reader(f).iter_messages(log_time_order=True):
+            first = message.log_time if first is None else first
+            if not keep(channel, message.log_time - first):
+                continue
+            if schema.id not in schemas:
+                schemas[schema.id] = w.register_schema(schema.name, schema.encoding, schema.data)
+            if channel.id not in channels:
+                channels[channel.id] = w.register_channel(channel.topic, channel.message_encoding, schemas[schema.id], channel.metadata)
+            w.add_message(channels[channel.id], message.log_time, message.data, message.publish_time, message.sequence)
+        w.finish()
 
-with open(src, "rb") as f, open(out / "gappy.mcap", "wb") as g:
-    w = Writer(g)
-    w.start(profile="ros2", library="damage_mcap.py")
-    schemas, channels, first = {}, {}, None
-    for schema, channel, message in make_reader(f).iter_messages(log_time_order=True):
-        first = message.log_time if first is None else first
-        if channel.topic == "/sensing/imu/imu_data" and 30e9 <= message.log_time - first < 35e9:
-            continue
-        if schema.id not in schemas:
-            schemas[schema.id] = w.register_schema(schema.name, schema.encoding, schema.data)
-        if channel.id not in channels:
-            channels[channel.id] = w.register_channel(channel.topic, channel.message_encoding, schemas[schema.id], channel.metadata)
-        w.add_message(channels[channel.id], message.log_time, message.data, message.publish_time, message.sequence)
-    w.finish()
+
+rewrite("unindexed.mcap", index_types=IndexType.NONE, use_statistics=False, use_summary_offsets=False)
+rewrite("gappy.mcap", keep=lambda channel, t: not (channel.topic == "/sensing/imu/imu_data" and 30e9 <= t < 35e9))
 
 # The footer (opcode 0x02, length 20) before the closing magic gives the summary's start;
 # its records are walked to the statistics (0x0B), whose body begins with the message count.

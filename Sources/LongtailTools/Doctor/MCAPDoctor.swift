@@ -19,12 +19,11 @@ enum MCAPDoctor {
         var chunkIndexes: [ChunkIndex] = []
         var statistics: Statistics?
         var sawFooter = false, sawDataEnd = false
-        var records: UInt64 = 0, messages: UInt64 = 0, lastOffset: UInt64 = 0
+        var records: UInt64 = 0, messages: UInt64 = 0
         var damage: MCAPError?
         do {
             try MCAPStreamReader.forEachRecord(inFile: path) { (raw) throws(MCAPError) in
                 records += 1
-                lastOffset = raw.offset
                 if raw.opcode == Opcode.message {
                     let m = try raw.messageView()
                     messages += 1
@@ -124,7 +123,6 @@ enum MCAPDoctor {
         }
         r.summary = "\(records) records, \(messages) messages on \(channels.count) channels, \(chunkOffsets.count) chunks"
             + (damage != nil ? ", damaged at byte \(damage!.offset)" : "")
-        _ = lastOffset
         return r
     }
 }

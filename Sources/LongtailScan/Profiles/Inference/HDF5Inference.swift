@@ -93,7 +93,7 @@ enum HDF5Inference {
                     if let i = r.choices.firstIndex(where: { $0.signal == s }) { r.choices[i].accepted = false; r.choices[i].confidence = 0.3 }
                 }
                 if let i = r.choices.firstIndex(where: { $0.signal == "force.z" }) { r.choices[i].evidence.append("its sign follows from position.z's, which is not settled") }
-                return r.finishing()
+                return r
             }
             r.choices[k].scale = approach.sign < 0 ? -1 : nil
             r.choices[k].confidence = 0.7
@@ -156,9 +156,4 @@ enum HDF5Inference {
     static func isTime(_ leaf: String) -> Bool {
         ["timestamps", "timestamp", "time", "times", "t", "stamp", "stamps", "time_s", "t_s"].contains(leaf) || leaf.hasSuffix("_time") || leaf.hasSuffix("_timestamps")
     }
-}
-
-extension InferredProfile {
-    /// Itself: the end of an inference that stops early.
-    func finishing() -> InferredProfile { self }
 }
