@@ -118,16 +118,21 @@ extension Catalog {
     }
 
     /// Every detected event once (the catalog holds a row per segment it overlaps):
-    /// source path, name, start, end, in source and time order.
-    public func distinctEvents() throws(CatalogError) -> [(source: String, name: String, startNs: Int64, endNs: Int64)] {
+    /// source path, name, start, end, confidence and facts (a JSON object), in source and
+    /// time order.
+    public func distinctEvents() throws(CatalogError)
+        -> [(source: String, name: String, startNs: Int64, endNs: Int64, confidence: Double, facts: String)] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT DISTINCT src.path AS path, e.name AS name, e.start_ns AS start_ns, e.end_ns AS end_ns
+                SELECT src.path AS path, e.name AS name, e.start_ns AS start_ns, e.end_ns AS end_ns,
+                       MAX(e.confidence) AS confidence, MIN(e.facts) AS facts
                 FROM events e JOIN segments s ON s.id = e.segment_id JOIN sources src ON src.id = s.source_id
+                GROUP BY src.path, e.name, e.start_ns, e.end_ns
                 ORDER BY src.path, e.start_ns, e.name, e.end_ns
                 """).map { r in
                     let t = "events"
-                    return (try r.value("path", t), try r.value("name", t), try r.value("start_ns", t), try r.value("end_ns", t))
+                    return (try r.value("path", t), try r.value("name", t), try r.value("start_ns", t), try r.value("end_ns", t),
+                            try r.value("confidence", t), try r.value("facts", t))
                 }
         }
     }

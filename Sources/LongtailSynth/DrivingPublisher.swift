@@ -38,18 +38,36 @@ struct DrivingPublisher {
     private var faults: SynthRandom?
     private var blipUntil = -1.0, blipValue = 0.0
 
-    init(writer: MCAPWriter, t0: UInt64, seed: UInt64, file: Int, lidar withLidar: Bool = false, noisy: Bool = false) throws {
+    /// How tracks and speed are stored (`--conventions`).
+    private let conventions: SynthConventions
+
+    /// The `coarse` preset: IMU at 25 Hz and speed at 10 Hz, 3 % of messages dropped, header
+    /// stamps off their tick by up to ±10 ms (its own random stream).
+    private var coarse: SynthRandom?
+    private let imuEvery: Int, velocityEvery: Int
+
+    init(writer: MCAPWriter, t0: UInt64, seed: UInt64, file: Int, lidar withLidar: Bool = false, noisy: Bool = false,
+         coarse isCoarse: Bool = false, conventions: SynthConventions = .standard) throws {
+        self.conventions = conventions
+        if isCoarse { coarse = SynthRandom(seed: seed, stream: 8_000_009 &* UInt64(file + 1)) }
+        imuEvery = isCoarse ? 4 : 1
+        velocityEvery = isCoarse ? 10 : 2
         if noisy { faults = SynthRandom(seed: seed, stream: 7_000_003 &* UInt64(file + 1)) }
         self.writer = writer
         self.t0 = t0
         var r = SynthRandom(seed: seed, stream: 1_000_003 &* UInt64(file + 1))
         accelBias = (r.gauss() * 0.04, r.gauss() * 0.04, r.gauss() * 0.05)
         gyroBias = r.gauss() * 0.002
-        dropRate = 0.003
+        dropRate = isCoarse ? 0.03 : 0.003
         rng = r
         try writer.start(profile: "ros2", library: "longtail synth")
         var ids: [UInt16] = []
         for (topic, name, text) in Self.topicNames {
+            if conventions.tracks && topic.hasPrefix("/perception/") {
+                let s = try writer.addSchema(name: "longtail_msgs/msg/Tracks", encoding: "ros2msg", data: Array(conventions.tracksSchema.utf8))
+                ids.append(try writer.addChannel(topic: SynthConventions.tracksTopic, messageEncoding: "cdr", schemaID: s))
+                continue
+            }
             let s = try writer.addSchema(name: name, encoding: "ros2msg", data: Array(text.utf8))
             ids.append(try writer.addChannel(topic: topic, messageEncoding: "cdr", schemaID: s))
         }
@@ -72,6 +90,9 @@ struct DrivingPublisher {
     /// A 16-bit ±500 °/s gyroscope: 1/65.5 °/s per count.
     @inline(__always) func gyro(_ v: Double) -> Double { quantize(v, Double.pi / 180 / 65.5) }
 
+    /// A header stamp's error (ns) under the `coarse` preset: up to ±10 ms; 0 otherwise.
+    private mutating func stampError() -> Double { coarse == nil ? 0 : coarse!.uniform(-10_000_000...10_000_000) }
+
     /// Extra noise of the `noisy` preset (0 for clean sensors).
     private mutating func extra(_ sigma: Double) -> Double { faults == nil ? 0 : faults!.gauss() * sigma }
 
@@ -91,10 +112,11 @@ struct DrivingPublisher {
     mutating func publish(_ s: DrivingTick, tickIndex n: Int) throws {
         let stamp = t0 + UInt64((s.t * 1e9).rounded())
         // IMU, 100 Hz (x forward, y left, z up): specific force includes gravity on z.
-        if !rng.chance(dropRate) {
+        if n % imuEvery == 0, !rng.chance(dropRate) {
             let jitter = UInt64(max(0, rng.noise() * 150_000 + 300_000))
+            let imuStamp = coarse == nil ? stamp + jitter : UInt64(max(0, Double(stamp + jitter) + stampError()))
             e.reset()
-            e.time(nanoseconds: stamp + jitter); e.string("imu_link")
+            e.time(nanoseconds: imuStamp); e.string("imu_link")
             e.float64(0); e.float64(0); e.float64(sin(s.heading / 2)); e.float64(cos(s.heading / 2))
             for i in 0..<9 { e.float64(i % 4 == 0 ? 1e-4 : 0) }
             e.float64(gyro(rng.noise() * 0.003)); e.float64(gyro(rng.noise() * 0.003))
@@ -104,13 +126,14 @@ struct DrivingPublisher {
             e.float64(accel(s.lateralAccel + accelBias.1 + rng.noise() * 0.05 + extra(0.9)))
             e.float64(accel(9.80665 + accelBias.2 + rng.noise() * 0.05))
             for i in 0..<9 { e.float64(i % 4 == 0 ? 2.5e-3 : 0) }
-            try send(topics.imu, stampNs: stamp + jitter, latencyMs: 0.5...2.5)
+            try send(topics.imu, stampNs: imuStamp, latencyMs: 0.5...2.5)
         }
-        if n % 2 == 0 {
+        if n % velocityEvery == 0 {
             if !rng.chance(dropRate) {
                 e.reset()
-                e.time(nanoseconds: stamp); e.string("base_link")
-                e.float32(Float(quantize(s.v + rng.noise() * 0.02, 0.01)))
+                e.time(nanoseconds: coarse == nil ? stamp : UInt64(max(0, Double(stamp) + stampError()))); e.string("base_link")
+                let speed = Float(quantize(s.v + rng.noise() * 0.02, 0.01))
+                e.float32(conventions == .kmh ? speed * 3.6 : speed)
                 e.float32(Float(quantize(rng.noise() * 0.01, 0.01)))
                 e.float32(Float(quantize(s.yawRate + rng.noise() * 0.002, 0.001)))
                 try send(topics.velocity, stampNs: stamp, latencyMs: 1...6)
@@ -130,7 +153,7 @@ struct DrivingPublisher {
             e.reset()
             e.time(nanoseconds: stamp); e.string("base_link")
             e.sequenceLength(s.actors.count)
-            for a in s.actors { encode(a) }
+            for a in s.actors { if conventions.tracks { encodeTrack(a, egoSpeed: s.v) } else { encode(a) } }
             try send(topics.objects, stampNs: stamp, latencyMs: 30...60)
         }
         if n % 10 == 5, lidar != nil {
@@ -149,6 +172,24 @@ struct DrivingPublisher {
             e.float32(Float(visibility)); e.bool(w.abs); e.bool(w.esc); e.bool(w.tcs)
             try send(topics.weather, stampNs: stamp, latencyMs: 2...8)
         }
+    }
+
+    /// One `longtail_msgs/Track` in the convention's layout. It draws the same noise, in the
+    /// same order, as `encode` does, so every convention carries the same world and labels.
+    private mutating func encodeTrack(_ a: Actor, egoSpeed: Double) {
+        _ = rng.uniform(); _ = rng.uniform()   // existence and class probabilities
+        let x = a.x + rng.noise() * 0.05 + extra(0.2), y = a.y + rng.noise() * 0.05 + extra(0.2)
+        let nx = rng.noise() * 0.05 + extra(0.2), ny = rng.noise() * 0.05 + extra(0.2)
+        let radar = conventions == .radar
+        e.uint32(UInt32(a.id)); e.uint8(a.cls.rawValue)
+        e.float64(quantize(radar ? x - DrivingSimulation.egoFront : x, 0.01)); e.float64(quantize(y, 0.01))
+        e.float64(quantize(a.vx - (radar ? egoSpeed : 0) + nx, 0.01)); e.float64(quantize(a.vy + ny, 0.01))
+        switch conventions {
+        case .yawRad: e.float64(remainder(a.heading, 2 * .pi))
+        case .yawDegCW: e.float64(-remainder(a.heading, 2 * .pi) * 180 / .pi)
+        default: break
+        }
+        e.float64(a.length); e.float64(a.width)
     }
 
     /// One `TrackedObject`: pose in base_link, twist in the object's own frame (Autoware's convention).

@@ -14,7 +14,9 @@ struct RobotEpisode {
     var events: [(String, Double, Double, [(String, GroundTruthLabel.Fact)], String)] = []
     /// Every action segment (events and distractors) for `segments_info`.
     var segments: [(String, Double, Double)] = []
-    private var rng: SynthRandom
+    /// Indices into `segments` of attempts that failed (`success` = 0 in `segments_info`).
+    var failedSegments: Set<Int> = []
+    var rng: SynthRandom
 
     var count: Int { x.count }
     var now: Double { Double(count) / Self.rate }
@@ -26,7 +28,7 @@ struct RobotEpisode {
 
     // MARK: building blocks
 
-    private mutating func push(_ px: Double, _ py: Double, _ pz: Double, _ ps: Double, _ g: Double,
+    mutating func push(_ px: Double, _ py: Double, _ pz: Double, _ ps: Double, _ g: Double,
                                _ force: (Double, Double, Double) = (0, 0, 0), _ torque: (Double, Double, Double) = (0, 0, 0)) {
         x.append(px); y.append(py); z.append(pz); psi.append(ps); grip.append(g); f.append(force); tq.append(torque)
     }
@@ -88,7 +90,7 @@ struct RobotEpisode {
     // MARK: primitives
 
     /// Closes a primitive that began at `start`: its ground-truth event and its action segment.
-    private mutating func record(_ name: String, from start: Double, _ facts: [(String, GroundTruthLabel.Fact)], _ text: String) {
+    mutating func record(_ name: String, from start: Double, _ facts: [(String, GroundTruthLabel.Fact)], _ text: String) {
         events.append((name, start, now, facts, text))
         segments.append((name, start, now))
     }
@@ -127,7 +129,7 @@ struct RobotEpisode {
         for i in 0..<25 { push(px, py, cz - depth, psi.last!, grip.last!, (0, 0, -(sliding + (spike - sliding) * Double(i) / 24))) }
         for i in 0..<60 { push(px, py, cz - depth, psi.last!, grip.last!, (0, 0, -(spike + (5 - spike) * Double(i) / 59))) }
         for _ in 0..<200 { push(px, py, cz - depth, psi.last!, grip.last!, (0, 0, -5)) }
-        record("insert", from: start, [("search_force_n", .number(searchForce)), ("peak_axial_force_n", .number(spike)),
+        record("insert", from: start, [("outcome", .text("seated")), ("search_force_n", .number(searchForce)), ("peak_axial_force_n", .number(spike)),
                                              ("insertion_depth_mm", .number(depth * 1000)), ("search_duration_s", .number(searchTime))], "insert the peg into the hole")
         // release: the press fades as the gripper opens
         let g0 = grip.last!
@@ -217,6 +219,7 @@ struct RobotEpisode {
             if rng.chance(0.5) { lightTouch() }
             if task == "insert" { gripper(to: 0.015, seconds: 0.4) }
             switch task {
+            case "insert" where index >= 4: insertVariant(index: index)
             case "insert": insert()
             case "extract": extract()
             case "pull": pull()

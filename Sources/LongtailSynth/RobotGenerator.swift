@@ -20,14 +20,16 @@ enum RobotGenerator {
         let w = try HDF5Writer(path: path)
         let z = HDF5Compression.zstd(level: o.zstdLevel)
         let noisy = o.sensors == .noisy ? SynthRandom(seed: o.seed, stream: 11_000_003 &+ UInt64(index)) : nil
+        let coarse = o.sensors == .coarse ? SynthRandom(seed: o.seed, stream: 13_000_003 &+ UInt64(index)) : nil
         if layout == .aloha {
             try writeAloha(ep, w, z, &rng, t0: t0, noisy: noisy)
         } else {
-            try writeReassemble(ep, w, z, &rng, t0: t0, noisy: noisy)
+            try writeReassemble(ep, w, z, &rng, t0: t0, noisy: noisy, coarse: coarse, conventions: o.conventions)
         }
         try w.setAttribute("longtail_t0_ns", on: "/", .integers([Int64(t0 * 1e9)]))
-        try w.setAttribute("longtail_force_convention", on: "/",
-                           .strings(["wrench applied by the environment to the tool, tool frame, +z along the approach (pressing reads negative z)"]))
+        try w.setAttribute("longtail_force_convention", on: "/", .strings([o.conventions == .forceFlipped
+            ? "wrench applied by the tool to the environment, tool frame, +z along the approach (pressing reads positive z)"
+            : "wrench applied by the environment to the tool, tool frame, +z along the approach (pressing reads negative z)"]))
         try w.close()
         let t0ns = Int64(t0) * 1_000_000_000
         let labels = ep.events.map { e in
@@ -82,12 +84,25 @@ enum RobotGenerator {
         [atan2(y, x), -0.3 + 1.2 * (z - 0.2), 0.1 * y, -2.2 + 1.5 * (x - 0.45) - 0.8 * (z - 0.2), 0.05 * y, 1.9 + 0.9 * (z - 0.2), 0.785 + psi]
     }
 
+    /// Wrench rows (three columns each) as `conventions` store them: negated
+    /// (`force-flipped`), or with the approach axis first (`tool-axis-x`: columns base z,
+    /// base x, base y; the profile negates base z into the approach).
+    static func stored(_ rows: [Float], _ conventions: SynthConventions) -> [Float] {
+        switch conventions {
+        case .forceFlipped: return rows.map { -$0 }
+        case .toolAxisX:
+            var out = rows
+            for r in stride(from: 0, to: rows.count - 2, by: 3) { out[r] = rows[r + 2]; out[r + 1] = rows[r]; out[r + 2] = rows[r + 1] }
+            return out
+        default: return rows
+        }
+    }
+
     static func writeReassemble(_ ep: RobotEpisode, _ w: HDF5Writer, _ z: HDF5Compression, _ rng: inout SynthRandom, t0: Double,
-                                noisy: SynthRandom? = nil) throws {
-        let (force, torque) = measured(ep, &rng, noisy: noisy)
+                                noisy: SynthRandom? = nil, coarse: SynthRandom? = nil, conventions: SynthConventions = .standard) throws {
+        var (force, torque) = measured(ep, &rng, noisy: noisy)
+        if conventions == .forceFlipped { force = stored(force, conventions); torque = stored(torque, conventions) }
         let n = ep.count
-        try w.writeDataset("/robot_state/measured_force", values: force, shape: [n, 3], chunkRows: 8192, compression: z)
-        try w.writeDataset("/robot_state/measured_torque", values: torque, shape: [n, 3], chunkRows: 8192, compression: z)
         // Compensated (bias-free) wrench in the base frame: tool (x, −y, −z) rotated by ψ.
         var baseForce = [Float](), baseTorque = [Float]()
         for i in 0..<n {
@@ -96,15 +111,26 @@ enum RobotGenerator {
             baseForce += [Float(c * fx - s * fy + rng.noise() * 0.05), Float(-(s * fx + c * fy) + rng.noise() * 0.05), Float(-fz + rng.noise() * 0.05)]
             baseTorque += [Float(c * tx - s * ty), Float(-(s * tx + c * ty)), Float(-tz + rng.noise() * 0.003)]
         }
-        try w.writeDataset("/robot_state/compensated_base_force", values: baseForce, shape: [n, 3], chunkRows: 8192, compression: z)
-        try w.writeDataset("/robot_state/compensated_base_torque", values: baseTorque, shape: [n, 3], chunkRows: 8192, compression: z)
-        let ftTimes = (0..<n).map { t0 + Double($0) / 1000 + rng.noise() * 5e-6 }
-        try w.writeDataset("/timestamps/measured_force", values: ftTimes, shape: [n], chunkRows: 8192, compression: z)
-        try w.writeDataset("/timestamps/measured_torque", values: ftTimes, shape: [n], chunkRows: 8192, compression: z)
-        try w.writeDataset("/timestamps/compensated_base_force", values: ftTimes, shape: [n], chunkRows: 8192, compression: z)
-        try w.writeDataset("/timestamps/compensated_base_torque", values: ftTimes, shape: [n], chunkRows: 8192, compression: z)
-        // 100 Hz pose, velocity, joints.
-        let idx100 = Array(stride(from: 0, to: n, by: 10))
+        var ftTimes = (0..<n).map { t0 + Double($0) / 1000 + rng.noise() * 5e-6 }
+        // The coarse preset keeps one F/T row in ten (100 Hz), drops 2 % of those, and moves
+        // each stamp by up to ±2 ms.
+        var faults = coarse
+        let rows = faults == nil ? Array(0..<n) : stride(from: 0, to: n, by: 10).filter { _ in !faults!.chance(0.02) }
+        if faults != nil { ftTimes = rows.map { ftTimes[$0] + faults!.uniform(-0.002...0.002) } }
+        func pick(_ v: [Float]) -> [Float] { faults == nil ? v : rows.flatMap { v[(3 * $0)..<(3 * $0 + 3)] } }
+        let m = rows.count
+        try w.writeDataset("/robot_state/measured_force", values: pick(force), shape: [m, 3], chunkRows: 8192, compression: z)
+        try w.writeDataset("/robot_state/measured_torque", values: pick(torque), shape: [m, 3], chunkRows: 8192, compression: z)
+        try w.writeDataset("/robot_state/compensated_base_force", values: pick(stored(baseForce, conventions)), shape: [m, 3], chunkRows: 8192,
+                           compression: z)
+        try w.writeDataset("/robot_state/compensated_base_torque", values: pick(stored(baseTorque, conventions)), shape: [m, 3], chunkRows: 8192,
+                           compression: z)
+        try w.writeDataset("/timestamps/measured_force", values: ftTimes, shape: [m], chunkRows: 8192, compression: z)
+        try w.writeDataset("/timestamps/measured_torque", values: ftTimes, shape: [m], chunkRows: 8192, compression: z)
+        try w.writeDataset("/timestamps/compensated_base_force", values: ftTimes, shape: [m], chunkRows: 8192, compression: z)
+        try w.writeDataset("/timestamps/compensated_base_torque", values: ftTimes, shape: [m], chunkRows: 8192, compression: z)
+        // 100 Hz pose, velocity, joints (coarse: 20 Hz).
+        let idx100 = Array(stride(from: 0, to: n, by: coarse == nil ? 10 : 50))
         var pose = [Double](), vel = [Double](), jp = [Double](), jv = [Double](), je = [Double]()
         var lastJ = joints(ep.x[0], ep.y[0], ep.z[0], ep.psi[0])
         for i in idx100 {
@@ -123,17 +149,17 @@ enum RobotGenerator {
                 + [0.1, 0.4, 0.2, 0.1, 0.1, 0.05, 0][k] * fy + [0.05, 0.5, 0.1, 0.45, 0.05, 0.2, 0][k] * fz
                 + (k == 6 ? 1.0 : 0.1) * tz + rng.noise() * 0.05 }
         }
-        let m = idx100.count
+        let k100 = idx100.count
         let t100 = idx100.map { t0 + Double($0) / 1000 }
-        try w.writeDataset("/robot_state/pose", values: pose, shape: [m, 7], chunkRows: 2048, compression: z)
-        try w.writeDataset("/robot_state/velocity", values: vel, shape: [m, 6], chunkRows: 2048, compression: z)
-        try w.writeDataset("/robot_state/joint_positions", values: jp, shape: [m, 7], chunkRows: 2048, compression: z)
-        try w.writeDataset("/robot_state/joint_velocities", values: jv, shape: [m, 7], chunkRows: 2048, compression: z)
-        try w.writeDataset("/robot_state/joint_efforts", values: je, shape: [m, 7], chunkRows: 2048, compression: z)
+        try w.writeDataset("/robot_state/pose", values: pose, shape: [k100, 7], chunkRows: 2048, compression: z)
+        try w.writeDataset("/robot_state/velocity", values: vel, shape: [k100, 6], chunkRows: 2048, compression: z)
+        try w.writeDataset("/robot_state/joint_positions", values: jp, shape: [k100, 7], chunkRows: 2048, compression: z)
+        try w.writeDataset("/robot_state/joint_velocities", values: jv, shape: [k100, 7], chunkRows: 2048, compression: z)
+        try w.writeDataset("/robot_state/joint_efforts", values: je, shape: [k100, 7], chunkRows: 2048, compression: z)
         for name in ["pose", "velocity", "joint_positions", "joint_velocities", "joint_efforts"] {
-            try w.writeDataset("/timestamps/\(name)", values: t100, shape: [m], chunkRows: 2048, compression: z)
+            try w.writeDataset("/timestamps/\(name)", values: t100, shape: [k100], chunkRows: 2048, compression: z)
         }
-        let idx50 = Array(stride(from: 0, to: n, by: 20))
+        let idx50 = Array(stride(from: 0, to: n, by: coarse == nil ? 20 : 100))
         let gripper = idx50.flatMap { i in [ep.grip[i] / 2, ep.grip[i] / 2].map { $0 + rng.noise() * 1e-5 } }
         try w.writeDataset("/robot_state/gripper_positions", values: gripper, shape: [idx50.count, 2], chunkRows: 1024, compression: z)
         try w.writeDataset("/timestamps/gripper_positions", values: idx50.map { t0 + Double($0) / 1000 }, shape: [idx50.count],
@@ -141,7 +167,7 @@ enum RobotGenerator {
         for (k, seg) in ep.segments.enumerated() {
             try w.writeDataset("/segments_info/\(k)/start", values: [t0 + seg.1], shape: [])
             try w.writeDataset("/segments_info/\(k)/end", values: [t0 + seg.2], shape: [])
-            try w.writeDataset("/segments_info/\(k)/success", values: [UInt8(1)], shape: [])
+            try w.writeDataset("/segments_info/\(k)/success", values: [UInt8(ep.failedSegments.contains(k) ? 0 : 1)], shape: [])
             try w.writeString("/segments_info/\(k)/text", seg.0)
         }
     }

@@ -35,7 +35,17 @@ public enum SynthJob {
         /// precipitation sensor blipping 0.2–0.6 mm/h in dry air, visibility ±10 %, F/T bias
         /// drift of 0.02 N/s and 0.01 N·m/s). Labels stay those of the noise-free state.
         public var sensors: Sensors = .clean
-        public enum Sensors: String, Sendable, CaseIterable { case clean, noisy }
+        /// `coarse`: slow, gappy, jittery sensors (driving: IMU at 25 Hz, speed at 10 Hz, 3 %
+        /// of messages dropped, stamps off by up to ±10 ms; robot, REASSEMBLE layout: F/T at
+        /// 100 Hz, pose at 20 Hz, gripper at 10 Hz, 2 % of rows dropped, stamps off by up to
+        /// ±2 ms).
+        public enum Sensors: String, Sendable, CaseIterable { case clean, noisy, coarse }
+        /// How the archive stores what it stores (`SynthConventions`): heading fields, units,
+        /// force signs and axes. Anything but `standard` writes `profile.toml` beside the
+        /// data: `baseProfile` (the built-in profile of the standard layout) with the
+        /// convention's changes.
+        public var conventions: SynthConventions = .standard
+        public var baseProfile: String?
         public init() {}
     }
 
@@ -78,6 +88,9 @@ public enum SynthJob {
         for l in labels { summary.labels[l.event, default: 0] += 1 }
         try AtomicFile.write(o.out + "/labels.jsonl", labels.map { $0.jsonLine + "\n" }.joined())
         try AtomicFile.write(o.out + "/manifest.json", manifest(o, summary))
+        if o.conventions != .standard, let base = o.baseProfile {
+            try AtomicFile.write(o.out + "/profile.toml", o.conventions.profile(base: base))
+        }
         if let preview = o.preview {
             try AtomicFile.makeDirectory(preview)
             try SVGPreview.write(options: o, labels: labels, to: preview)
@@ -100,7 +113,8 @@ public enum SynthJob {
         let t0 = drivingT0(o, index: index)
         var sim = DrivingSimulation(seed: o.seed, file: index, duration: o.duration, rareRate: o.rareRate)
         var labeler = DrivingLabeler(source: name, t0: Int64(t0))
-        var publisher = try DrivingPublisher(writer: writer, t0: t0, seed: o.seed, file: index, lidar: o.lidar, noisy: o.sensors == .noisy)
+        var publisher = try DrivingPublisher(writer: writer, t0: t0, seed: o.seed, file: index, lidar: o.lidar, noisy: o.sensors == .noisy,
+                                             coarse: o.sensors == .coarse, conventions: o.conventions)
         let ticks = Int((o.duration / DrivingSimulation.dt).rounded())
         var last = DrivingTick()
         for n in 1...ticks {
@@ -130,6 +144,7 @@ public enum SynthJob {
         j.key("zstd_level"); j.raw(String(o.zstdLevel))
         if o.lidar { j.key("lidar"); j.raw("true") }
         if o.sensors != .clean { j.key("sensors"); j.string(o.sensors.rawValue) }
+        if o.conventions != .standard { j.key("conventions"); j.string(o.conventions.rawValue) }
         j.key("tick_hz"); j.raw("100")
         j.key("ego_front_m"); j.double(DrivingSimulation.egoFront)
         j.key("wheel_base_m"); j.double(DrivingSimulation.wheelBase)

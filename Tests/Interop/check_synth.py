@@ -147,6 +147,9 @@ def check_robot(label, h5):
     T -= T[still].mean(axis=0)
     m = (t >= a) & (t <= b)
     Fw, Tw = F[m], T[m]
+    if ev == "insert" and "peak_axial_force_n" not in f:   # aborted: a steady search force
+        mid = -Fw[len(Fw) // 4: 3 * len(Fw) // 4, 2]
+        return abs(np.median(mid) - f["search_force_n"]) < 1.5, np.median(mid)
     if ev == "insert":
         return abs(-smooth(Fw[:, 2], 3).min() - f["peak_axial_force_n"]) < 1.5, -Fw[:, 2].min()
     if ev == "extract":

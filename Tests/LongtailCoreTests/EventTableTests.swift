@@ -24,7 +24,9 @@ import Testing
         // EVENTS.md defaults, spot-checked by hand.
         #expect(Thresholds.driving["hard_brake.accel_mps2"] == -4.0 && Thresholds.driving["ego.front_m"] == 3.8)
         #expect(Thresholds.driving["low_ttc.warn_s"] == 1.5 && Thresholds.robot["twist.torque_nm"] == 0.3)
-        #expect(Thresholds.driving.count == 56 && Thresholds.robot.count == 21)
+        #expect(Thresholds.driving.count == 57 && Thresholds.robot.count == 28)
+        #expect(Thresholds.driving["ego.axle_to_front_m"] == 3.8 && Thresholds.robot["insert.click_drop_fraction"] == 0.4)
+        #expect(Thresholds.robot["insert.jam_rise_ratio"] == 1.5 && Thresholds.robot["insert.retreat_mm"] == 1)
         // Noise floors and hysteresis (docs/events.md): exits sit between the noise and the enter threshold.
         #expect(Thresholds.driving["snow.mm_h"] == 0.7 && Thresholds.driving["snow.exit_mm_h"] == 0.6)
         #expect(Thresholds.driving["low_ttc.exit_s"]! > Thresholds.driving["low_ttc.warn_s"]!)

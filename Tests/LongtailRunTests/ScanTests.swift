@@ -19,7 +19,10 @@ import LongtailTools
 
     static func detected(_ r: ScanResult) -> [Evaluation.Interval] {
         r.scans.flatMap { s in
-            s.events.map { Evaluation.Interval(source: s.id.shortName, event: $0.name, startNs: $0.startNs, endNs: $0.endNs) }
+            s.events.map { e in
+                let outcome = e.facts.first { $0.0 == "outcome" }.flatMap { if case .text(let t) = $0.1 { t } else { nil } }
+                return Evaluation.Interval(source: s.id.shortName, event: e.name, startNs: e.startNs, endNs: e.endNs, outcome: outcome)
+            }
         }
     }
 
@@ -34,12 +37,13 @@ import LongtailTools
         let scores = Evaluation.score(detected: Self.detected(result), labels: truth, iouThreshold: 0.3)
         let classes = Set(truth.map(\.event))
         #expect(classes.count == (kind == "driving" ? 16 : 6))
+        // Outcome classes (insert:seated) are scored too, and held to the same bar.
         for s in scores {
-            #expect(classes.contains(s.event), "\(s.event) detected but never labelled")
+            #expect(classes.contains(String(s.event.split(separator: ":")[0])), "\(s.event) detected but never labelled")
             #expect(s.precision >= 0.95 && s.recall >= 0.90,
                     "\(s.event): precision \(s.precision) recall \(s.recall) (TP \(s.truePositives), FP \(s.falsePositives), missed \(s.misses))")
         }
-        #expect(Set(scores.map(\.event)) == classes)
+        #expect(Set(scores.filter { !$0.isOutcome }.map(\.event)) == classes)
     }
 
     /// Facts are measured, not copied: a detected hard brake's peak is close to the label's.
@@ -198,8 +202,16 @@ import LongtailTools
         let huskyProfile = try Profile.load(TestSupport.repoRoot.appendingPathComponent("docs/profiles/husky.toml").path)
         let h = try #require(try SourceScanner.scan(husky, profile: huskyProfile).first)
         #expect(h.warnings.isEmpty && h.missing.isEmpty && Set(h.found.keys) == ["speed", "accel.x", "accel.y", "yaw_rate"], "\(h.warnings)")
-        #expect(!h.events.contains { $0.name == "high_lateral_accel" || $0.name == "hard_brake" || $0.name == "swerve" },
-                "\(h.events.map { "\($0.name) \($0.facts)" })")
+        // A nominal drive: no event at all. The three high_jerk this gave came from the
+        // accelerometer shaking over rough ground; the odometry, fused by noise, shows none.
+        #expect(h.events.isEmpty, "\(h.events.map { "\($0.name) \($0.facts)" })")
+        // The teleoperated Jackal does stop hard: its odometry drops from 1.98 to 0.16 m/s in
+        // 0.25 s at 62.1 s, jumps 0.57 → 1.91 m/s at 90.0 s, drops 1.6 → 0.15 m/s at 104.1 s
+        // (docs/profiles.md). Those are its confident jerks; every event is a jerk.
+        let j = result.scans[1].events
+        #expect(j.allSatisfy { $0.name == "high_jerk" }, "\(j.map(\.name))")
+        let sure = j.filter { $0.confidence >= 0.9 }.map { Double($0.startNs) / 1e9 }
+        #expect(sure.count == 3 && zip(sure, [62.1, 90.0, 104.1]).allSatisfy { abs($0 - $1) < 0.5 }, "\(sure)")
         // The Husky's odometry pauses once for longer than max_gap_s: reported, not bridged.
         let huskyGaps = result.scans[0].gaps
         #expect(!huskyGaps.isEmpty && huskyGaps.allSatisfy { profile.signals.map(\.name).contains($0.signal) && $0.endNs > $0.startNs })

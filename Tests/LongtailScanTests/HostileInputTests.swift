@@ -54,6 +54,8 @@ import TestSupport
         #expect(error("rate_hz = 1e-300\n").contains("rate_hz"))
         #expect(error("[segments]\nwindow_s = 1e300\n").contains("window_s"))
         #expect(error("[thresholds.hard_brake]\naccel_mps2 = 1e300\n").contains("hard_brake.accel_mps2"))
+        // A window of 1e9 s was in range, and the jerk detector allocated its ticks (~1e11).
+        #expect(error("rate_hz = 50\n[thresholds.high_jerk]\nwindow_s = 1e9\n").contains("high_jerk.window_s"))
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LongtailScan
 import LongtailSynth
 
 struct SynthCommand: OutcomeCommand {
@@ -19,7 +20,7 @@ struct SynthCommand: OutcomeCommand {
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case driving, robot }
     enum Layout: String, ExpressibleByArgument, CaseIterable { case reassemble, aloha, both }
-    enum Sensors: String, ExpressibleByArgument, CaseIterable { case clean, noisy }
+    enum Sensors: String, ExpressibleByArgument, CaseIterable { case clean, noisy, coarse }
 
     @Option(help: "driving or robot.")
     var kind: Kind
@@ -51,8 +52,18 @@ struct SynthCommand: OutcomeCommand {
     @Flag(help: "Driving: add a 10 Hz roof lidar topic (PointCloud2, 256 KiB a sweep), as real logs carry.")
     var lidar = false
 
-    @Option(help: "clean (default) or noisy: IMU vibration (σ 0.9 m/s²), track noise (0.2 m, 0.2 m/s), a precipitation sensor blipping 0.2–0.6 mm/h in dry air, visibility ±10 %, F/T bias drift (0.02 N/s, 0.01 N·m/s). Labels stay those of the noise-free state.")
+    @Option(help: "clean (default); noisy: IMU vibration (σ 0.9 m/s²), track noise (0.2 m, 0.2 m/s), a precipitation sensor blipping 0.2–0.6 mm/h in dry air, visibility ±10 %, F/T bias drift (0.02 N/s, 0.01 N·m/s); coarse: driving IMU at 25 Hz and speed at 10 Hz, 3 % of messages dropped, stamps off by up to ±10 ms; robot (REASSEMBLE layout) F/T at 100 Hz, pose at 20 Hz, gripper at 10 Hz, 2 % of rows dropped, stamps off by up to ±2 ms. Labels stay those of the true state.")
     var sensors: Sensors = .clean
+
+    @Option(help: ArgumentHelp("""
+        How the archive stores its signals, with a profile.toml beside it that maps them \
+        (scan with --profile OUT/profile.toml). Driving: yaw-rad (tracks with a scalar yaw), \
+        yaw-deg-cw (heading in degrees, clockwise), radar (no heading, positions from the front \
+        bumper, velocities relative to the ego), kmh (speed in km/h). Robot, reassemble layout: \
+        force-flipped (the wrench the tool applies: pressing reads +z), tool-axis-x (approach \
+        along x). Labels do not change.
+        """, valueName: "standard|" + SynthConventions.allCases.dropFirst().map(\.rawValue).joined(separator: "|")))
+    var conventions: String = "standard"
 
     @Option(help: "Write one SVG per event class, plotting the key signals around one instance, into this directory.")
     var preview: String?
@@ -61,6 +72,15 @@ struct SynthCommand: OutcomeCommand {
         guard files >= 1, episodes >= 1 else { throw ValidationError("--files and --episodes must be at least 1") }
         guard (0...1).contains(rareRate) else { throw ValidationError("--rare-rate must be between 0 and 1") }
         guard duration >= 20 else { throw ValidationError("--duration must be at least 20s") }
+        guard let c = SynthConventions(rawValue: conventions) else {
+            throw ValidationError("--conventions '\(conventions)' is not one of \(SynthConventions.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let k = c.kind, k.rawValue != kind.rawValue {
+            throw ValidationError("--conventions \(conventions) is for --kind \(k.rawValue)")
+        }
+        if c.kind == .robot && layout != .reassemble {
+            throw ValidationError("--conventions \(conventions) rewrites the REASSEMBLE layout: add --layout reassemble")
+        }
     }
 
     mutating func execute() throws -> Outcome {
@@ -76,13 +96,16 @@ struct SynthCommand: OutcomeCommand {
         o.preview = preview
         o.zstdLevel = zstdLevel
         o.lidar = lidar
-        o.sensors = sensors == .noisy ? .noisy : .clean
+        o.sensors = SynthJob.Options.Sensors(rawValue: sensors.rawValue) ?? .clean
+        o.conventions = SynthConventions(rawValue: conventions) ?? .standard
+        o.baseProfile = BuiltinProfiles.text[kind == .driving ? "synth-driving" : "reassemble"]
         let summary: SynthJob.Summary
         do {
             summary = try SynthJob.run(o) { line in FileHandle.standardError.write(Data("synth: \(line)\n".utf8)) }
         } catch { throw CLIFailure(error) }
         let counts = summary.labels.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("\(summary.files.count) files, \(summary.bytes) bytes in \(String(format: "%.1f", summary.seconds)) s; events: \(counts)")
+        if o.conventions != .standard { print("profile: \(out)/profile.toml (scan with --profile \(out)/profile.toml)") }
         return .success
     }
 }

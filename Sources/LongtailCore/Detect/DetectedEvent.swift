@@ -45,6 +45,16 @@ func marginConfidence(_ value: Double, threshold: Double, full: Double) -> Doubl
     return 0.5 + 0.5 * Swift.min(1, Swift.max(0, (value - threshold) / full))
 }
 
+/// Confidence from persistence: 0.5 when a run just met its `minimum` duration (where
+/// sensor noise decides whether it did), rising to 1 when it lasted `full` seconds longer.
+/// A detection's confidence is the smaller of this and its margin: sure means both well
+/// past the threshold and well past the minimum time.
+@inline(__always)
+func persistenceConfidence(_ duration: Double, minimum: Double, full: Double) -> Double {
+    guard full > 0, duration.isFinite else { return 0.5 }
+    return 0.5 + 0.5 * Swift.min(1, Swift.max(0, (duration - minimum) / full))
+}
+
 /// Detector thresholds: EVENTS.md defaults, each overridable by name from a profile.
 public struct Thresholds: Sendable, Equatable {
     public private(set) var values: [String: Double]

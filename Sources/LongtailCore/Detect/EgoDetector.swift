@@ -90,13 +90,18 @@ struct EgoDetector {
     let th: Thresholds
     let dt: Double
     private var hardBrake, harshAccel, lateral, jerk, yawPositive, yawNegative: RunTracker
-    private var ax, ay, axSmooth, axWide, turn: Ring
-    private var speed, axWideHistory, turnHistory, lateralJerks: DelayLine
+    private var ax, ay, axSmooth, axWide, turn, speedMean, turnNarrow, ayNarrow: Ring
+    private var speed, axWideHistory, turnHistory, lateralJerks, speedHistory, imuJerks, turnNarrowHistory, ayNarrowHistory: DelayLine
+    /// Per-tick white noise of the accelerometer's x and y, the speed, and speed × yaw rate:
+    /// what weighs the accelerometer against the wheel speed and the gyro.
+    private var axNoise, ayNoise, speedNoise, turnNoise: NoiseTracker
     private var store: RingStore
     /// Reciprocals of the finite differences' fixed spans (1/s): multiplications, not divisions.
     private let perLag: Double, perWide: Double, perSpan: Double
     private var biasX = (sum: 0.0, n: 0.0), biasY = (sum: 0.0, n: 0.0)
     private let span: Int, lag: Int, wide: Int
+    /// Half the speed average's length: the speed-based jerk's extra delay, in ticks.
+    private let half: Int
     /// Filter delays (s): the 0.1 s average, and the jerk window.
     private let accelDelay: Double, jerkDelay: Double
     private var lastYawRun: (sign: Double, start: Double, end: Double, peak: Double, speed: Double)?
@@ -121,19 +126,37 @@ struct EgoDetector {
         span = Swift.max(1, Int((0.1 / dt).rounded()))
         lag = Swift.max(1, Int((0.5 / dt).rounded()))
         wide = Swift.max(1, Int((th["high_jerk.window_s"] / dt).rounded()))
+        half = Swift.max(1, Int((Double(span) / 2).rounded()))
+        axNoise = NoiseTracker(dt: dt, seconds: 20, floor: 0.01); ayNoise = NoiseTracker(dt: dt, seconds: 20, floor: 0.01)
+        speedNoise = NoiseTracker(dt: dt, seconds: 20, floor: 0.01); turnNoise = NoiseTracker(dt: dt, seconds: 20, floor: 0.01)
         var end = 0
         ax = Ring(span + 1, at: &end); ay = Ring(span + 1, at: &end)
         axSmooth = Ring(lag + 1, at: &end); speed = DelayLine(lag + 1, at: &end)
         axWide = Ring(wide, at: &end); axWideHistory = DelayLine(wide + 1, at: &end)
         turn = Ring(span + 1, at: &end); turnHistory = DelayLine(span + 1, at: &end)
-        lateralJerks = DelayLine(Swift.max(1, wide - span) + 1, at: &end)
+        lateralJerks = DelayLine(Swift.max(1, wide + half - span) + 1, at: &end)
+        speedMean = Ring(2 * half + 1, at: &end); speedHistory = DelayLine(2 * wide + 1, at: &end)
+        imuJerks = DelayLine(half + 1, at: &end)
+        // The lateral acceleration's two sources over 3 ticks (the fusion takes the noise
+        // down; a 0.1 s mean shortens a sharp bend's time above the threshold), delayed to
+        // the longitudinal 0.1 s mean's centre.
+        turnNarrow = Ring(3, at: &end); turnNarrowHistory = DelayLine(Swift.max(0, half - 1) + 1, at: &end)
+        ayNarrow = Ring(3, at: &end); ayNarrowHistory = DelayLine(Swift.max(0, half - 1) + 1, at: &end)
         store = RingStore(count: end)
         perLag = 1 / (Double(lag) * dt); perWide = 1 / (Double(wide) * dt); perSpan = 1 / (Double(span) * dt)
         accelDelay = Double(span) * dt / 2
-        jerkDelay = Double(wide) * dt
+        jerkDelay = Double(wide + half) * dt
     }
 
     /// Bias-corrected, smoothed accelerations and jerks at this tick.
+    ///
+    /// Lateral acceleration and longitudinal jerk each have two independent sources, fused
+    /// by the inverse of their measured noise (`NoiseTracker`, `fused`): the accelerometer
+    /// (which vibrates with the body: σ ≈ 0.9 m/s² on comma2k19, more on a small robot on
+    /// rough ground), and the wheel speed with the gyro (speed × yaw rate is the centripetal
+    /// acceleration; the speed's second difference over the jerk window is the jerk through
+    /// the same triangular kernel as the accelerometer's). A clean accelerometer keeps the
+    /// say; a vibrating one hands it to the speed and gyro.
     private mutating func filter(_ f: DrivingFrame) -> (ax: Double, ay: Double, jx: Double, jy: Double) {
         if !isKnownUniquelyReferenced(&store) { store = store.clone() }
         let p = store.base
@@ -141,6 +164,7 @@ struct EgoDetector {
         let sx = ax.mean, sy = ay.mean
         axSmooth.push(sx, p)
         let v = Double(f.speed), r = Double(f.yawRate)
+        axNoise.push(Double(f.accelX)); ayNoise.push(Double(f.accelY)); speedNoise.push(v); turnNoise.push(v * r)
         // Bias: compare the mean acceleration over the last 0.5 s with the speed change.
         if speed.filled > lag {
             let dv = (speed.ago(0, p) - speed.ago(lag, p)) * perLag
@@ -151,13 +175,34 @@ struct EgoDetector {
         let bx = biasX.n > 0 ? biasX.sum / biasX.n : 0, by = biasY.n > 0 ? biasY.sum / biasY.n : 0
         axWide.push(Double(f.accelX), p)
         axWideHistory.push(axWide.mean, p)
-        let jx = axWideHistory.filled > wide ? (axWideHistory.ago(0, p) - axWideHistory.ago(wide, p)) * perWide : .nan
+        imuJerks.push(axWideHistory.filled > wide ? (axWideHistory.ago(0, p) - axWideHistory.ago(wide, p)) * perWide : .nan, p)
+        // The accelerometer's jerk, delayed to line up with the speed's (its average adds `half` ticks).
+        let imuJerk = imuJerks.filled > half ? imuJerks.ago(half, p) : .nan
+        speedMean.push(v, p)
+        speedHistory.push(speedMean.mean, p)
+        let speedJerk = speedHistory.filled > 2 * wide
+            ? (speedHistory.ago(0, p) - 2 * speedHistory.ago(wide, p) + speedHistory.ago(2 * wide, p)) * perWide * perWide : .nan
+        let n = Double(wide)
+        let jx = fused(imuJerk, variance: axNoise.floored * 2 / n * perWide * perWide,
+                       speedJerk, variance: speedNoise.floored * 6 / Double(2 * half + 1) * perWide * perWide * perWide * perWide)
         turn.push(v * r, p)
         turnHistory.push(turn.mean, p)
         lateralJerks.push(turnHistory.filled > span ? (turnHistory.ago(0, p) - turnHistory.ago(span, p)) * perSpan : .nan, p)
         // Delay the lateral jerk to line up with the longitudinal one.
         let jy = lateralJerks.filled == lateralJerks.capacity ? lateralJerks.ago(lateralJerks.capacity - 1, p) : .nan
-        return (sx - bx, sy - by, jx, jy)
+        let m = Double(span + 1)
+        turnNarrow.push(v * r, p)
+        turnNarrowHistory.push(turnNarrow.mean, p)
+        let centripetal = turnNarrowHistory.filled == turnNarrowHistory.capacity ? turnNarrowHistory.ago(turnNarrowHistory.capacity - 1, p) : .nan
+        ayNarrow.push(Double(f.accelY), p)
+        ayNarrowHistory.push(ayNarrow.mean, p)
+        let measuredY = ayNarrowHistory.filled == ayNarrowHistory.capacity ? ayNarrowHistory.ago(ayNarrowHistory.capacity - 1, p) : .nan
+        let lateral = fused(measuredY - by, variance: ayNoise.floored / 3, centripetal, variance: turnNoise.floored / 3)
+        // The wheel speed's change over the accelerometer's 0.1 s: the same quantity, through
+        // a box of nearly the same width and the same centre.
+        let fromSpeed = speed.filled > span ? (speed.ago(0, p) - speed.ago(span, p)) * perSpan : .nan
+        let longitudinal = fused(sx - bx, variance: axNoise.floored / m, fromSpeed, variance: speedNoise.floored * 2 * perSpan * perSpan)
+        return (longitudinal, lateral, jx, jy)
     }
 
     /// Emits the event of a closed run with its facts and confidence. Callers test for a
@@ -176,27 +221,31 @@ struct EgoDetector {
             confidence = max(marginConfidence(f["peak_longitudinal_jerk_mps3"]!, threshold: th["high_jerk.longitudinal_mps3"], full: 4),
                              marginConfidence(f["peak_total_jerk_mps3"]!, threshold: th["high_jerk.total_mps3"], full: 8))
         }
-        out.emit(name, "ego", r.start, r.lastTrue + dt, confidence: confidence, EventTable.facts(of: name).map { ($0, .number(f[$0]!)) })
+        let minimum = th[name + ".min_duration_s"]
+        let persistence = persistenceConfidence(r.length(step: dt), minimum: minimum, full: Swift.max(minimum, 0.2))
+        out.emit(name, "ego", r.start, r.lastTrue + dt, confidence: Swift.min(confidence, persistence),
+                 EventTable.facts(of: name).map { ($0, .number(f[$0]!)) })
     }
 
     mutating func feed(_ t: Double, _ f: DrivingFrame, _ out: inout EventSink) {
         let (a, ay, jx, jy) = filter(f)
         let v = Double(f.speed), yaw = Double(f.yawRate)
         let ta = t - accelDelay, tj = t - jerkDelay
-        let brakeRun = hardBrake.feed(ta, a <= brake) { x in
+        let brakeRun = hardBrake.feed(ta, margin: brake - a) { x in
             x.keepMin("peak_decel_mps2", a); x.keepFirst("speed_start_mps", v); x["speed_end_mps"] = v
         }
         if brakeRun != nil { close("hard_brake", brakeRun, &out) }
-        let accelRun = harshAccel.feed(ta, a >= accel) { x in
+        let accelRun = harshAccel.feed(ta, margin: a - accel) { x in
             x.keepMax("peak_accel_mps2", a); x.keepFirst("speed_start_mps", v)
         }
         if accelRun != nil { close("harsh_acceleration", accelRun, &out) }
-        let lateralRun = lateral.feed(ta, abs(ay) >= lat) { x in
+        let lateralRun = lateral.feed(ta, margin: abs(ay) - lat) { x in
             x.keepMax("peak_lateral_accel_mps2", abs(ay)); x.keepFirst("speed_mps", v)
         }
         if lateralRun != nil { close("high_lateral_accel", lateralRun, &out) }
         let total = (jx * jx + jy * jy).squareRoot()
-        let jerkRun = jerk.feed(tj, abs(jx) >= jerkLong || total >= jerkTotal) { x in
+        let jerkMargin = Swift.max(abs(jx) - jerkLong, total - jerkTotal)
+        let jerkRun = jerk.feed(tj, margin: jerkMargin.isNaN ? (abs(jx) - jerkLong).isNaN ? total - jerkTotal : abs(jx) - jerkLong : jerkMargin) { x in
             x.keepMax("peak_longitudinal_jerk_mps3", abs(jx)); x.keepMax("peak_total_jerk_mps3", total)
         }
         if jerkRun != nil { close("high_jerk", jerkRun, &out) }

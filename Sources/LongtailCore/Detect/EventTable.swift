@@ -79,7 +79,10 @@ public enum EventTable {
              facts: ["min_temperature_c"], thresholds: [("icy_road.max_temperature_c", 3), ("icy_road.min_duration_s", 1)]),
         // Manipulation.
         Spec(name: "insert", kind: "manipulation", domain: .robot, requires: ["force.z", "position.z"],
-             facts: ["peak_axial_force_n", "insertion_depth_mm", "duration_s"], thresholds: [("insert.min_depth_mm", 5)]),
+             facts: ["outcome", "peak_axial_force_n", "insertion_depth_mm", "duration_s"],
+             thresholds: [("insert.min_depth_mm", 5), ("insert.click_window_s", 0.05), ("insert.click_drop_fraction", 0.4),
+                          ("insert.click_min_drop_n", 2), ("insert.click_advance_mm", 0.3), ("insert.jam_rise_n", 5),
+                          ("insert.jam_rise_ratio", 1.5), ("insert.retreat_mm", 1)]),
         Spec(name: "extract", kind: "manipulation", domain: .robot, requires: ["force.z", "position.z"],
              facts: ["peak_tensile_force_n", "breakaway_drop_n", "extraction_distance_mm"],
              thresholds: [("extract.breakaway_fraction", 0.3), ("extract.drag_n", 0.5), ("extract.max_drag_s", 1.0)]),
@@ -96,7 +99,7 @@ public enum EventTable {
     /// Thresholds several events of a domain share (signal calibration, the ego's geometry,
     /// contact and grip detection), with their defaults.
     public static let sharedThresholds: [Domain: [(String, Double)]] = [
-        .driving: [("wiper.max_level", 3), ("ego.front_m", 3.8), ("weather.median_s", 9), ("weather.hold_s", 10),
+        .driving: [("wiper.max_level", 3), ("ego.front_m", 3.8), ("ego.axle_to_front_m", 3.8), ("weather.median_s", 9), ("weather.hold_s", 10),
                    ("actor.smooth_s", 0.3)],
         .robot: [("bias.still_s", 0.5), ("bias.window_s", 8), ("smooth.window_s", 0.02), ("contact.axial_n", 1.5), ("contact.lateral_n", 1.5),
                  ("contact.min_duration_s", 0.3), ("grip.holding_min_m", 0.008), ("grip.holding_max_m", 0.06)],

@@ -53,7 +53,7 @@ public enum RobotDetector {
     public static func detect(_ s: RobotEpisodeSignals, thresholds th: Thresholds, available: Set<String>) -> [DetectedEvent] {
         let n = s.count
         guard n > 1 else { return [] }
-        var d = Episode(s, th)
+        let d = Episode(s, th)
         var sink = EventSink(t0Ns: s.t0Ns)
         d.contacts(&sink)
         d.twists(&sink, hasRotation: available.contains("rotation"))
@@ -80,7 +80,16 @@ public enum RobotDetector {
                 let bias = k > 0 ? sum / Double(k) : 0
                 return x.map { Double($0) - bias }
             }
-            let rx = unbiased(s.fx), ry = unbiased(s.fy), rz = unbiased(s.fz), rt = unbiased(s.tz)
+            var rx = unbiased(s.fx), ry = unbiased(s.fy), rz = unbiased(s.fz)
+            let rt = unbiased(s.tz)
+            // The force bias drifts (temperature): re-estimate it wherever the tool is free of
+            // contact, twice, each time with the contacts the last estimate reveals.
+            for _ in 0..<2 {
+                let free = Self.freeOfContact(rx, ry, rz, level: th["contact.axial_n"] / 2, margin: Int(0.3 / s.dt))
+                rx = Self.removingDrift(rx, window: th["bias.window_s"], dt: s.dt, free: { free[$0] })
+                ry = Self.removingDrift(ry, window: th["bias.window_s"], dt: s.dt, free: { free[$0] })
+                rz = Self.removingDrift(rz, window: th["bias.window_s"], dt: s.dt, free: { free[$0] })
+            }
             var m = [Double](repeating: 0, count: n)
             for i in 0..<n {
                 let sq: Double = rx[i] * rx[i] + ry[i] * ry[i] + rz[i] * rz[i]
@@ -149,17 +158,7 @@ public enum RobotDetector {
 
         func contacts(_ sink: inout EventSink) {
             let axial = th["contact.axial_n"], lateral = th["contact.lateral_n"], minD = th["contact.min_duration_s"]
-            // Compressive along the approach: insert when the tool advanced into the hole.
-            for r in runs(minDuration: minD, { -fz[$0] > axial }) {
-                let z0 = ends(pz, r).0
-                let depth = (pz[r].filter { !$0.isNaN }.max() ?? .nan) - z0
-                guard depth * 1000 >= th["insert.min_depth_mm"] else { continue }
-                let peak = -(fz[r].min() ?? 0)
-                sink.emit("insert", "manipulation", seconds(r.lowerBound), seconds(r.upperBound),
-                          confidence: marginConfidence(depth * 1000, threshold: th["insert.min_depth_mm"], full: 5),
-                          [("peak_axial_force_n", .number(peak)), ("insertion_depth_mm", .number(depth * 1000)),
-                           ("duration_s", .number(Double(r.count) * dt))])
-            }
+            insertions(&sink)
             // Tensile along the approach: extract when it breaks away, pull when it only drags.
             for r in runs(minDuration: minD, { fz[$0] > axial }) {
                 var peakAt = r.lowerBound
@@ -207,37 +206,56 @@ public enum RobotDetector {
             }
         }
 
-        /// Torque about the tool axis with a drifting bias removed: the bias is re-estimated
-        /// through the episode as the median torque over `bias.window_s` around each moment,
-        /// taken only where the tool is free of a turn (not rotating, when rotation is
-        /// known), and interpolated between estimates every 0.1 s. A sensor whose bias
-        /// creeps by hundredths of N·m a second otherwise holds the torque above the twist
-        /// threshold long before and after the turn.
+        /// Torque about the tool axis with a drifting bias removed (`removingDrift`), its
+        /// free samples those where the tool is not turning (when rotation is known). A
+        /// sensor whose bias creeps by hundredths of N·m a second otherwise holds the torque
+        /// above the twist threshold long before and after the turn.
         func driftFreeTorque(rate: [Double]?) -> [Double] {
-            let window = th["bias.window_s"]
-            guard window.isFinite, window > 0, n > 2 else { return tz }
-            let step = max(1, Int(0.01 / dt)), every = max(1, Int((0.1 / dt).rounded()))
-            let half = max(1, Int(window / dt / 2))
             let still = 1.0 * .pi / 180
-            func free(_ i: Int) -> Bool {
-                guard !tz[i].isNaN else { return false }
+            return Self.removingDrift(tz, window: th["bias.window_s"], dt: dt) { i in
                 guard let rate else { return true }
                 return !rate[i].isNaN && abs(rate[i]) < still
             }
+        }
+
+        /// Samples free of contact: the force magnitude under `level`, `margin` samples or
+        /// more from any that is not.
+        static func freeOfContact(_ x: [Double], _ y: [Double], _ z: [Double], level: Double, margin: Int) -> [Bool] {
+            let n = z.count
+            let contact = (0..<n).map { i -> Bool in
+                let sq: Double = x[i] * x[i] + y[i] * y[i] + z[i] * z[i]
+                return !(sq.squareRoot() < level)
+            }
+            var free = [Bool](repeating: true, count: n)
+            var last = -margin - 1
+            for i in 0..<n { if contact[i] { last = i }; if i - last <= margin { free[i] = false } }
+            var next = n + margin + 1
+            for i in stride(from: n - 1, through: 0, by: -1) { if contact[i] { next = i }; if next - i <= margin { free[i] = false } }
+            return free
+        }
+
+        /// `x` with a drifting bias removed: the bias is re-estimated through the episode as
+        /// the median of the `free` samples over `window` seconds around each moment, every
+        /// 0.1 s, and interpolated between estimates. With no free sample anywhere, `x` as it is.
+        static func removingDrift(_ x: [Double], window: Double, dt: Double, free: (Int) -> Bool) -> [Double] {
+            let n = x.count
+            guard window.isFinite, window > 0, n > 2 else { return x }
+            let step = max(1, Int(0.01 / dt)), every = max(1, Int((0.1 / dt).rounded()))
+            let half = max(1, Int(window / dt / 2))
             var centres: [(Int, Double)] = []
+            var v: [Double] = []
             var c = 0
             while c < n {
                 // A full-length window where the episode allows (shifted at its ends).
                 let lo = max(0, min(c - half, n - 2 * half)), hi = min(n, lo + 2 * half)
-                var v: [Double] = []
-                v.reserveCapacity((hi - lo) / step + 1)
+                v.removeAll(keepingCapacity: true)
                 var i = lo
-                while i < hi { if free(i) { v.append(tz[i]) }; i += step }
+                while i < hi { if !x[i].isNaN && free(i) { v.append(x[i]) }; i += step }
                 if !v.isEmpty { v.sort(); centres.append((c, v[v.count / 2])) }
                 c += every
             }
-            guard !centres.isEmpty else { return tz }
-            var out = tz
+            guard !centres.isEmpty else { return x }
+            var out = x
             var k = 0
             for i in 0..<n {
                 while k + 1 < centres.count && centres[k + 1].0 <= i { k += 1 }
@@ -247,7 +265,7 @@ public enum RobotDetector {
                     let (i1, b1) = centres[k + 1]
                     bias = b0 + (b1 - b0) * Double(i - i0) / Double(i1 - i0)
                 }
-                out[i] = tz[i] - bias
+                out[i] = x[i] - bias
             }
             return out
         }

@@ -80,9 +80,16 @@ public enum Knowledge {
             return join("Low visibility", [n("min_visibility_m", "m").map { "down to " + $0 }])
         case "icy_road":
             return join("Icy road", [n("min_temperature_c", "°C").map { "at " + $0 }, txt["systems"].map { "with \($0) intervening" }])
+        case "insert" where txt["outcome"] == "jammed":
+            return join("An insertion jammed", [n("peak_axial_force_n", "N").map { "at up to " + $0 },
+                                                n("insertion_depth_mm", "mm").map { "after " + $0 + " of advance" }])
+        case "insert" where txt["outcome"] == "aborted":
+            return join("An insertion was aborted", [n("duration_s", "s").map { "after " + $0 + " of contact" },
+                                                     n("peak_axial_force_n", "N").map { "at up to " + $0 }])
         case "insert":
-            return join("The robot inserted a part", [n("insertion_depth_mm", "mm").map { $0 + " deep" }, n("peak_axial_force_n", "N").map { "with up to " + $0 },
-                                                      n("duration_s", "s").map { "over " + $0 }])
+            return join(num["click_drop_n"] != nil ? "The robot snapped a part home" : "The robot inserted a part",
+                        [n("insertion_depth_mm", "mm").map { $0 + " deep" }, n("peak_axial_force_n", "N").map { "with up to " + $0 },
+                         n("duration_s", "s").map { "over " + $0 }])
         case "extract":
             return join("The robot extracted a part", [n("extraction_distance_mm", "mm").map { "by " + $0 }, n("peak_tensile_force_n", "N").map { "pulling up to " + $0 },
                                                        n("breakaway_drop_n", "N").map { "with a breakaway drop of " + $0 }])

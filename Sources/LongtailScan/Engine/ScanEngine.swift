@@ -94,13 +94,16 @@ struct TickState {
     let canonicalIndex: [Int]
     var actorLists: [(Int64, [ActorObservation])] = []
     var actorHead = 0
+    /// The last ego speed measured (m/s; NaN before the first): a radar's relative speeds
+    /// are made absolute with it, and a tick between two slow speed messages has none.
+    var lastSpeed = Double.nan
     var pretrain: PretrainSeries?
     /// Physics checks of the mapped signals (a wrong axis, sign or unit).
     var sanity: SignalSanity
     let canonicalCount: Int
     let isDriving: Bool
     let relativeActors: Bool
-    let inPath: Double, front: Double
+    let inPath: Double, front: Double, alongsideFrom: Double
 
     init(profile: Profile, source: String) {
         self.profile = profile
@@ -115,6 +118,8 @@ struct TickState {
         relativeActors = profile.actors?.velocityFrame == "relative"
         inPath = isDriving ? profile.thresholds["low_ttc.in_path_m"] : 0
         front = isDriving ? profile.thresholds["ego.front_m"] : 0
+        // Alongside starts 1 m behind the rear axle, wherever positions are measured from.
+        alongsideFrom = isDriving ? front - profile.thresholds["ego.axle_to_front_m"] - 1 : 0
     }
 
     /// One block of ticks from the resampler (signal-major columns, `Resampler.blockTicks` apart).
@@ -140,11 +145,12 @@ struct TickState {
                     let v = column[i]
                     if !v.isNaN { frame.set(c, v) }
                 }
+                if !frame.speed.isNaN { lastSpeed = Double(frame.speed) }
                 while actorHead < actorLists.count && actorLists[actorHead].0 <= t {
                     let at = actorLists[actorHead].0
-                    let list = relativeActors ? Self.absolute(actorLists[actorHead].1, speed: Double(frame.speed)) : actorLists[actorHead].1
+                    let list = relativeActors ? Self.absolute(actorLists[actorHead].1, speed: lastSpeed) : actorLists[actorHead].1
                     driving!.feed(actorsAt: at, list)
-                    Self.summarize(list, speed: Double(frame.speed), inPath: inPath, front: front, into: &actorColumns, at: i, stride: stride)
+                    Self.summarize(list, speed: lastSpeed, inPath: inPath, front: front, alongsideFrom: alongsideFrom, into: &actorColumns, at: i, stride: stride)
                     actorHead += 1
                 }
                 driving!.feed(tick: t, frame)
@@ -163,19 +169,21 @@ struct TickState {
         }
     }
 
-    /// Radar-style lists give speeds relative to the ego: add the ego speed.
+    /// Radar-style lists give speeds relative to the ego: add the ego speed. Before the
+    /// first speed is known, ground speeds are unknown (NaN), not the relative ones: a
+    /// parked car would otherwise drive at us at our own speed, the wrong way.
     private static func absolute(_ list: [ActorObservation], speed: Double) -> [ActorObservation] {
-        list.map { var a = $0; a.vx += speed.isNaN ? 0 : speed; return a }
+        list.map { var a = $0; a.vx += speed; return a }
     }
 
     /// Per-tick actor summaries for the segment features.
-    private static func summarize(_ list: [ActorObservation], speed v: Double, inPath: Double, front: Double,
+    private static func summarize(_ list: [ActorObservation], speed v: Double, inPath: Double, front: Double, alongsideFrom: Double,
                                   into columns: inout [Float], at tick: Int, stride: Int) {
         var ttc = Float.nan, vru = Float.nan, ped = Float.nan, oncoming = Float.nan
         for a in list {
             let gap = a.x - front - a.length / 2
             if abs(a.y) < inPath && gap > 0 && v - a.vx > 0.1 { ttc = Swift.min(ttc.isNaN ? .infinity : ttc, Float(gap / (v - a.vx))) }
-            if a.cls.isVulnerable && a.x >= -1 && a.x <= front + 5 { vru = Swift.min(vru.isNaN ? .infinity : vru, Float(abs(a.y))) }
+            if a.cls.isVulnerable && a.x >= alongsideFrom && a.x <= front + 5 { vru = Swift.min(vru.isNaN ? .infinity : vru, Float(abs(a.y))) }
             if a.cls == .pedestrian && gap > 0 && abs(a.y) <= 5 { ped = Swift.min(ped.isNaN ? .infinity : ped, Float(gap)) }
             if a.cls.isVehicle && cos(a.resolvedHeading) < -0.5 && gap > 0 { oncoming = Swift.max(oncoming.isNaN ? -.infinity : oncoming, Float(v - a.vx)) }
         }

@@ -126,6 +126,10 @@ extension Profile {
         for (key, value) in thresholds.values.sorted(by: { $0.key < $1.key }) where !value.isFinite || abs(value) > 1e9 {
             throw fail("threshold \(key) = \(value) is not a finite number of reasonable size")
         }
+        // A duration becomes a window of ticks that detectors allocate: as for segments.
+        for (key, value) in thresholds.values.sorted(by: { $0.key < $1.key }) where key.hasSuffix("_s") && abs(value) * rateHz > 10_000_000 {
+            throw fail("threshold \(key) = \(value) s × rate_hz \(rateHz) = \(abs(value) * rateHz) ticks; at most 10 000 000")
+        }
         var seen: Set<String> = []
         for s in signals {
             guard canonicalNames.contains(s.name) else {
