@@ -90,11 +90,15 @@ struct EgoDetector {
     let th: Thresholds
     let dt: Double
     private var hardBrake, harshAccel, lateral, jerk, yawPositive, yawNegative: RunTracker
-    private var ax, ay, axSmooth, axWide, turn, speedMean, turnNarrow, ayNarrow: Ring
-    private var speed, axWideHistory, turnHistory, lateralJerks, speedHistory, imuJerks, turnNarrowHistory, ayNarrowHistory: DelayLine
+    private var ax, ay, axSmooth, axWide, turn, speedMean: Ring
+    private var speed, axWideHistory, turnHistory, lateralJerks, speedHistory, imuJerks: DelayLine
     /// Per-tick white noise of the accelerometer's x and y, the speed, and speed × yaw rate:
     /// what weighs the accelerometer against the wheel speed and the gyro.
     private var axNoise, ayNoise, speedNoise, turnNoise: NoiseTracker
+    /// The accelerometer's weight against the wheel speed / gyro in each fused quantity,
+    /// recomputed every 32 ticks from the noise (it changes over seconds, not ticks).
+    private var weights = (jerk: 1.0, lateral: 1.0, longitudinal: 1.0)
+    private var ticks = 0
     private var store: RingStore
     /// Reciprocals of the finite differences' fixed spans (1/s): multiplications, not divisions.
     private let perLag: Double, perWide: Double, perSpan: Double
@@ -137,11 +141,6 @@ struct EgoDetector {
         lateralJerks = DelayLine(Swift.max(1, wide + half - span) + 1, at: &end)
         speedMean = Ring(2 * half + 1, at: &end); speedHistory = DelayLine(2 * wide + 1, at: &end)
         imuJerks = DelayLine(half + 1, at: &end)
-        // The lateral acceleration's two sources over 3 ticks (the fusion takes the noise
-        // down; a 0.1 s mean shortens a sharp bend's time above the threshold), delayed to
-        // the longitudinal 0.1 s mean's centre.
-        turnNarrow = Ring(3, at: &end); turnNarrowHistory = DelayLine(Swift.max(0, half - 1) + 1, at: &end)
-        ayNarrow = Ring(3, at: &end); ayNarrowHistory = DelayLine(Swift.max(0, half - 1) + 1, at: &end)
         store = RingStore(count: end)
         perLag = 1 / (Double(lag) * dt); perWide = 1 / (Double(wide) * dt); perSpan = 1 / (Double(span) * dt)
         accelDelay = Double(span) * dt / 2
@@ -182,27 +181,31 @@ struct EgoDetector {
         speedHistory.push(speedMean.mean, p)
         let speedJerk = speedHistory.filled > 2 * wide
             ? (speedHistory.ago(0, p) - 2 * speedHistory.ago(wide, p) + speedHistory.ago(2 * wide, p)) * perWide * perWide : .nan
-        let n = Double(wide)
-        let jx = fused(imuJerk, variance: axNoise.floored * 2 / n * perWide * perWide,
-                       speedJerk, variance: speedNoise.floored * 6 / Double(2 * half + 1) * perWide * perWide * perWide * perWide)
+        if ticks & 31 == 0 { reweigh() }
+        ticks &+= 1
+        let jx = fused(imuJerk, speedJerk, weight: weights.jerk)
         turn.push(v * r, p)
         turnHistory.push(turn.mean, p)
         lateralJerks.push(turnHistory.filled > span ? (turnHistory.ago(0, p) - turnHistory.ago(span, p)) * perSpan : .nan, p)
         // Delay the lateral jerk to line up with the longitudinal one.
         let jy = lateralJerks.filled == lateralJerks.capacity ? lateralJerks.ago(lateralJerks.capacity - 1, p) : .nan
-        let m = Double(span + 1)
-        turnNarrow.push(v * r, p)
-        turnNarrowHistory.push(turnNarrow.mean, p)
-        let centripetal = turnNarrowHistory.filled == turnNarrowHistory.capacity ? turnNarrowHistory.ago(turnNarrowHistory.capacity - 1, p) : .nan
-        ayNarrow.push(Double(f.accelY), p)
-        ayNarrowHistory.push(ayNarrow.mean, p)
-        let measuredY = ayNarrowHistory.filled == ayNarrowHistory.capacity ? ayNarrowHistory.ago(ayNarrowHistory.capacity - 1, p) : .nan
-        let lateral = fused(measuredY - by, variance: ayNoise.floored / 3, centripetal, variance: turnNoise.floored / 3)
+        // Both over the same 0.1 s: the accelerometer's y, and speed × yaw rate.
+        let lateral = fused(sy - by, turn.mean, weight: weights.lateral)
         // The wheel speed's change over the accelerometer's 0.1 s: the same quantity, through
         // a box of nearly the same width and the same centre.
         let fromSpeed = speed.filled > span ? (speed.ago(0, p) - speed.ago(span, p)) * perSpan : .nan
-        let longitudinal = fused(sx - bx, variance: axNoise.floored / m, fromSpeed, variance: speedNoise.floored * 2 * perSpan * perSpan)
+        let longitudinal = fused(sx - bx, fromSpeed, weight: weights.longitudinal)
         return (longitudinal, lateral, jx, jy)
+    }
+
+    /// The variances of each pair's two estimates, from the per-tick noise and the number
+    /// of ticks each averages or differences, and the accelerometer's resulting weights.
+    private mutating func reweigh() {
+        let ax = axNoise.floored, ay = ayNoise.floored, v = speedNoise.floored, turn = turnNoise.floored
+        let w2 = perWide * perWide
+        weights.jerk = inverseVarianceWeight(ax * 2 / Double(wide) * w2, v * 6 / Double(2 * half + 1) * w2 * w2)
+        weights.lateral = inverseVarianceWeight(ay, turn)
+        weights.longitudinal = inverseVarianceWeight(ax / Double(span + 1), v * 2 * perSpan * perSpan)
     }
 
     /// Emits the event of a closed run with its facts and confidence. Callers test for a

@@ -7,33 +7,45 @@
 struct NoiseTracker {
     private var previous = Double.nan, beforePrevious = Double.nan
     private let alpha: Double, floorVariance: Double
-    private(set) var variance = Double.nan
 
     init(dt: Double, seconds: Double, floor: Double) {
         alpha = Swift.min(1, dt / seconds)
         floorVariance = floor * floor
     }
 
+    /// Six times the running variance (the squared second difference's mean): the division
+    /// waits until the estimate is read, which is rare.
+    private var sixfold = Double.nan
+
     @inline(__always) mutating func push(_ x: Double) {
         if x.isFinite && previous.isFinite && beforePrevious.isFinite {
             let d = x - 2 * previous + beforePrevious
-            let sample = d * d / 6
-            variance = variance.isNaN ? sample : variance + alpha * (sample - variance)
+            let sample = d * d
+            sixfold = sixfold.isNaN ? sample : sixfold + alpha * (sample - sixfold)
         }
         beforePrevious = previous
         previous = x
     }
 
+    /// The running variance estimate (NaN before any).
+    var variance: Double { sixfold / 6 }
+
     /// The estimate, never under the floor; the floor before any estimate.
     var floored: Double { variance.isNaN ? floorVariance : Swift.max(variance, floorVariance) }
 }
 
-/// Two estimates of one quantity from independent sensors, weighted by the inverse of their
-/// variances (the minimum-variance combination); either alone when the other is unknown.
+/// The weight of estimate `a` when two estimates of one quantity from independent sensors
+/// are combined by the inverse of their variances (the minimum-variance combination):
+/// vb / (va + vb). Noise changes slowly, so callers compute it now and then, not per tick.
+func inverseVarianceWeight(_ va: Double, _ vb: Double) -> Double {
+    guard va.isFinite, vb.isFinite, va > 0, vb > 0 else { return va.isFinite && va > 0 ? 1 : 0 }
+    return vb / (va + vb)
+}
+
+/// `a` and `b` combined with weight `w` on `a`; either alone when the other is unknown.
 @inline(__always)
-func fused(_ a: Double, variance va: Double, _ b: Double, variance vb: Double) -> Double {
+func fused(_ a: Double, _ b: Double, weight w: Double) -> Double {
     guard a.isFinite else { return b }
-    guard b.isFinite, va.isFinite, vb.isFinite, va > 0, vb > 0 else { return a }
-    let wa = 1 / va, wb = 1 / vb
-    return (wa * a + wb * b) / (wa + wb)
+    guard b.isFinite else { return a }
+    return b + w * (a - b)
 }
