@@ -16,6 +16,16 @@ import TestSupport
         #expect(v["l"] == .array([.bool(true), .null, .object([])]))
     }
 
+    /// A high surrogate followed by another high surrogate (`\ud9dd\ud9dd`) made the pair
+    /// arithmetic wrap and trap (found by a 6.9 M-run campaign of FuzzMessageDecoders). Lone
+    /// surrogates become U+FFFD, as Python's json leaves them unpaired; valid pairs still combine.
+    @Test func loneSurrogatesAreReplacedNotCombined() throws {
+        #expect(try Self.decode(#""\ud9dd\ud9dd""#) == .string("\u{FFFD}\u{FFFD}"))
+        #expect(try Self.decode(#""\ud9dd\u0041""#) == .string("\u{FFFD}A"))
+        #expect(try Self.decode(#""\ude00x""#) == .string("\u{FFFD}x"))
+        #expect(try Self.decode(#""\ud83d\ude00\ud9dd\ud83d\ude00""#) == .string("😀\u{FFFD}😀"))
+    }
+
     @Test func rejectsMalformedInput() {
         for bad in ["", "{", "[1,]", "{\"a\" 1}", "tru", "1 2", "\"unterminated"] {
             #expect(throws: JSONMessageDecoder.ParseError.self, "\(bad)") { _ = try Self.decode(bad) }

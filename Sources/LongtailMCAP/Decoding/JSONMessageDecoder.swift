@@ -140,11 +140,18 @@ public enum JSONMessageDecoder {
                 case UInt8(ascii: "f"): out.append(0x0C)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
+                    // A high surrogate combines only with a low one (DC00–DFFF) right after it;
+                    // anything else leaves it alone, a U+FFFD, and the next escape is read anew.
                     if scalar >= 0xD800 && scalar < 0xDC00, i + 6 <= b.count, b[i] == UInt8(ascii: "\\"),
                        b[i + 1] == UInt8(ascii: "u") {
+                        let mark = i
                         i += 2
                         let low = try hex4()
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                        if low >= 0xDC00 && low <= 0xDFFF {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            i = mark
+                        }
                     }
                     out.append(contentsOf: String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
                 default: out.append(e)
