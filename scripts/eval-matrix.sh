@@ -6,7 +6,8 @@
 # Default: 2 h of driving and 200 robot episodes per cell. --quick: 20 min and 40.
 # Prints one table (worst precision and recall over the classes of each cell, the
 # classes below 0.95 / 0.90, and how often a detection at confidence ≥ 0.9 was true);
-# each cell's full `longtail eval` table is kept in OUT_DIR/<cell>.eval.
+# each cell's full `longtail eval` table is kept in OUT_DIR/<cell>.eval, and all of them in
+# OUT_DIR/cells.md (what docs/eval-matrix.md holds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=2h episodes=200
@@ -55,3 +56,12 @@ EOF
         done
     done
 done
+{
+    echo "# The variation matrix, cell by cell"
+    echo
+    echo "\`scripts/eval-matrix.sh\` ($(date -u +%F)): each cell's \`longtail eval\` output, IoU 0.3."
+    for f in "$out"/driving-*.eval "$out"/robot-*.eval; do
+        [ -f "$f" ] || continue
+        printf '\n## %s\n\n```\n' "$(basename "$f" .eval)"; cat "$f"; printf '```\n'
+    done
+} > "$out/cells.md"

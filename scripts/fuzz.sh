@@ -8,10 +8,14 @@
 #   scripts/fuzz.sh --smoke [HARNESS...]         (what CI runs: a fixed seed and a fixed
 #                                                 number of runs from the seeds alone, about
 #                                                 10 s a harness, so a result reproduces here)
+#   scripts/fuzz.sh --runs N [HARNESS...]        (a campaign: N executions a harness, one
+#                                                 run each, from the kept corpus; no time limit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SMOKE=0
-if [ "${1:-}" = --smoke ]; then SMOKE=1; SECS=120; else SECS=${1:-60}; fi
+SMOKE=0 RUNS=""
+if [ "${1:-}" = --smoke ]; then SMOKE=1; SECS=120
+elif [ "${1:-}" = --runs ]; then RUNS=$2; SECS=604800; shift
+else SECS=${1:-60}; fi
 shift || true
 ALL=(FuzzMCAPStream FuzzMCAPIndexed FuzzMessageDecoders FuzzBag FuzzHDF5 FuzzProfile FuzzCatalogText FuzzScan)
 HARNESSES=("$@")
@@ -85,6 +89,7 @@ for h in "${HARNESSES[@]}"; do
         corpus=.fuzz/smoke/corpus/$h artifacts=.fuzz/smoke/artifacts/$h; rm -rf "$corpus" "$artifacts"
         extra=(-seed=1 -runs="$(smoke_runs "$h")" -reload=0)
     fi
+    [ -n "$RUNS" ] && extra=(-runs="$RUNS")
     # libFuzzer keys its table of recent comparisons by code address: without address
     # randomisation (and with Swift's hashing seeded) a smoke run repeats exactly.
     run=()
@@ -117,6 +122,8 @@ for h in "${HARNESSES[@]}"; do
         done
     fi
 done
-if [ $SMOKE = 1 ]; then echo "== fuzz smoke (seed 1, fixed runs)"; else echo "== fuzz ($SECS s a harness)"; fi
+if [ $SMOKE = 1 ]; then echo "== fuzz smoke (seed 1, fixed runs)"
+elif [ -n "$RUNS" ]; then echo "== fuzz campaign ($RUNS runs a harness)"
+else echo "== fuzz ($SECS s a harness)"; fi
 printf "%s" "$report"
 exit $status

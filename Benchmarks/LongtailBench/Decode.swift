@@ -39,6 +39,13 @@ enum Decode {
                 block = ColumnBlock(names: x.scalarNames, capacity: rows)
                 ragged = x.raggedNames.isEmpty ? nil : RaggedColumns(names: x.raggedNames)
             }
+            /// One message into the block (a method: `self`'s properties are read without a
+            /// retain each, as the scanner's channel feeds do).
+            func decode(_ data: UnsafeRawBufferPointer, timestamp: Int64) throws(CDRError) {
+                if let x = extractor { try x.extract(data, timestamp: timestamp, into: block, ragged: ragged) } else {
+                    try protobuf!.extract(data, timestamp: timestamp, into: block, ragged: ragged)
+                }
+            }
         }
         var extractors = [ChannelDecoder?](repeating: nil, count: 65536)
         var schemas: [UInt16: Schema] = [:]
@@ -56,11 +63,7 @@ enum Decode {
                 }
                 let block = d.block
                 do throws(CDRError) {
-                    if !skipExtract {
-                        if let x = d.extractor { try x.extract(m.data, timestamp: Int64(m.logTime), into: block, ragged: d.ragged) } else {
-                            try d.protobuf!.extract(m.data, timestamp: Int64(m.logTime), into: block, ragged: d.ragged)
-                        }
-                    }
+                    if !skipExtract { try d.decode(m.data, timestamp: Int64(m.logTime)) }
                 } catch {
                     throw MCAPError(.malformedRecord(opcode: Opcode.message, field: "data", detail: "\(error)"),
                                     offset: raw.offset, chunkOffset: raw.chunkOffset)

@@ -9,10 +9,11 @@ public final class ColumnBlock {
     /// Rows the block can hold.
     public let capacity: Int
     /// Rows filled so far.
-    @inline(__always) public var count: Int { filled.pointee }
+    @inlinable public var count: Int { filled.pointee }
     /// The row counter lives in its own allocation rather than a stored `var`: class
     /// stored properties pay a dynamic exclusivity check on every write, once per message.
-    private let filled: UnsafeMutablePointer<Int>
+    /// (Visible to inlined code: `count` and `commitRow` are inlined into other modules' decoders.)
+    @usableFromInline let filled: UnsafeMutablePointer<Int>
     /// Timestamps (nanoseconds) of each row.
     public let timestamps: UnsafeMutablePointer<Int64>
     /// The values, column-major: column `c`, row `r` is at `storage[c * capacity + r]`.
@@ -39,10 +40,10 @@ public final class ColumnBlock {
     }
 
     /// True when no more rows fit.
-    @inline(__always) public var isFull: Bool { count == capacity }
+    @inlinable public var isFull: Bool { count == capacity }
 
     /// Pointer to the start of column `index`; rows `0..<count` are valid.
-    @inline(__always) public func column(_ index: Int) -> UnsafeMutablePointer<Double> {
+    @inlinable public func column(_ index: Int) -> UnsafeMutablePointer<Double> {
         storage + index * capacity
     }
 
@@ -52,12 +53,12 @@ public final class ColumnBlock {
     }
 
     /// Stores one value of the row being filled (row `count`).
-    @inline(__always) public func set(_ column: Int, _ value: Double) {
+    @inlinable public func set(_ column: Int, _ value: Double) {
         storage[column * capacity + filled.pointee] = value
     }
 
     /// Closes the row being filled, stamping it with `timestamp`.
-    @inline(__always) public func commitRow(timestamp: Int64) {
+    @inlinable public func commitRow(timestamp: Int64) {
         timestamps[filled.pointee] = timestamp
         filled.pointee += 1
     }
@@ -102,6 +103,16 @@ public final class RaggedColumns {
             count += 1
         }
 
+        mutating func append(littleEndianDoubles source: UnsafeRawPointer, count n: Int) {
+            while count + n > capacity { Self.doubled(&values, used: count, capacity: &capacity) }
+            #if _endian(little)
+            UnsafeMutableRawPointer(values + count).copyMemory(from: source, byteCount: n * 8)
+            #else
+            for k in 0..<n { values[count + k] = Double(bitPattern: UInt64(littleEndian: source.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self))) }
+            #endif
+            count += n
+        }
+
         mutating func commitRow() {
             if rows == rowCapacity { Self.doubled(&ends, used: rows, capacity: &rowCapacity) }
             ends[rows] = count
@@ -126,6 +137,12 @@ public final class RaggedColumns {
 
     /// Appends one value to column `index` for the row being filled.
     @inline(__always) public func append(_ index: Int, _ value: Double) { columns[index].append(value) }
+
+    /// Appends `count` little-endian IEEE doubles stored back to back at `source` (a packed
+    /// run in a payload, unaligned) to column `index` for the row being filled.
+    @inline(__always) public func append(_ index: Int, littleEndianDoubles source: UnsafeRawPointer, count: Int) {
+        columns[index].append(littleEndianDoubles: source, count: count)
+    }
 
     /// Closes the row being filled.
     public func commitRow() {

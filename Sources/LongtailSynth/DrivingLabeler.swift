@@ -70,18 +70,21 @@ struct DrivingLabeler {
 
     mutating func feed(_ s: DrivingTick) {
         let t = s.t
-        // Ego.
-        emitRun("hard_brake", "ego", hardBrake.feed(t, s.a <= -4.0) { f in
+        // Ego. Runs are fed margins, so a rule's minimum duration is held against the time
+        // the true signal spent past the threshold (ends placed between ticks), not a count
+        // of 10 ms ticks: counting made a 0.495 s run a 0.49 or a 0.50 s label by the ticks'
+        // phase, a coin toss for a detector at any other rate.
+        emitRun("hard_brake", "ego", hardBrake.feed(t, margin: -4.0 - s.a) { f in
             f.keepMin("peak_decel_mps2", s.a); f.keepFirst("speed_start_mps", s.v); f["speed_end_mps"] = s.v
         })
-        emitRun("harsh_acceleration", "ego", harshAccel.feed(t, s.a >= 2.5) { f in
+        emitRun("harsh_acceleration", "ego", harshAccel.feed(t, margin: s.a - 2.5) { f in
             f.keepMax("peak_accel_mps2", s.a); f.keepFirst("speed_start_mps", s.v)
         })
-        emitRun("high_lateral_accel", "ego", lateral.feed(t, abs(s.lateralAccel) >= 3.0) { f in
+        emitRun("high_lateral_accel", "ego", lateral.feed(t, margin: abs(s.lateralAccel) - 3.0) { f in
             f.keepMax("peak_lateral_accel_mps2", abs(s.lateralAccel)); f.keepFirst("speed_mps", s.v)
         })
         let totalJerk = (s.jerk * s.jerk + s.lateralJerk * s.lateralJerk).squareRoot()
-        emitRun("high_jerk", "ego", jerk.feed(t, abs(s.jerk) >= 4.13 || totalJerk >= 8.37) { f in
+        emitRun("high_jerk", "ego", jerk.feed(t, margin: max(abs(s.jerk) - 4.13, totalJerk - 8.37)) { f in
             f.keepMax("peak_longitudinal_jerk_mps3", abs(s.jerk)); f.keepMax("peak_total_jerk_mps3", totalJerk)
         })
         for (sign, closed) in [(1.0, yawPositive.feed(t, s.yawRate >= 0.3 && s.v >= 8) { f in

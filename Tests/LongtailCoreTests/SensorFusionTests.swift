@@ -95,6 +95,51 @@ import Testing
         }
     }
 
+    @Test func aRunIsTheTimeHeldNotTheSpanOfItsCrossings() {
+        // A signal hovering at its threshold, over for 60 ms and under for 100 ms in turn
+        // for 1.5 s: every gap is under the 0.2 s merge gap, so the crossings make one run
+        // of 1.5 s, but the condition held for under 0.6 s of it. Against a 0.6 s minimum
+        // that is no event; the same run held throughout is one.
+        for hovering in [true, false] {
+            var tracker = RunTracker(minDuration: 0.6, mergeGap: 0.2, step: 0.02)
+            var runs: [RunTracker.Run] = []
+            for i in 0..<200 {
+                let t = Double(i) * 0.02
+                let inside = t >= 1 && t < 2.5
+                let margin = !inside ? -1 : hovering ? (Int(((t - 1) / 0.02).rounded()) % 8 < 3 ? 0.1 : -0.1) : 0.1
+                if let r = tracker.feed(t, margin: margin, { _ in }) { runs.append(r) }
+            }
+            if let r = tracker.flush() { runs.append(r) }
+            #expect(runs.count == (hovering ? 0 : 1), "hovering \(hovering): \(runs.map { ($0.start, $0.heldLength ?? -1) })")
+            if let r = runs.first { #expect(abs(r.sustained(step: 0.02) - 1.5) < 0.03 && abs(r.length(step: 0.02) - 1.5) < 0.03) }
+        }
+    }
+
+    @Test(arguments: [UInt64(12), 13, 14])
+    func aTrackAheadHoldsStillWhileTheEgoBrakesToAStop(seed: UInt64) throws {
+        // The ego brakes from 9 m/s at −6 m/s² (t = 10 s to 11.5 s) and stops with a
+        // pedestrian 10.5 m ahead of its bumper, who walks across at 1.3 m/s: never within the
+        // 10 m band, so no crossing. In the ego frame the pedestrian decelerates at 6 m/s²
+        // too; a filter that learns that from positions alone runs ahead of the track as the
+        // ego stops (it read 9.9 m); the ego's measured speed in the prediction does not.
+        // With the band widened to 30 m the crossing is reported, and its closest filtered
+        // gap says how far the filter ran ahead of the track.
+        var noise = Noise(state: seed)
+        var travelled = 0.0, last = 0.0
+        let stop = 9.0 * 1.5 / 2   // distance braking
+        let wide = try Thresholds(Thresholds.driving, overrides: ["pedestrian_crossing.ahead_m": 30])
+        let events = try DetectorTests.drive(20, thresholds: wide, actors: { t, v in
+            travelled += v * (t - last); last = t
+            guard t >= 5 else { return nil }
+            let ahead = 3.8 + 10.5 + 0.25 + (9 * 10 + stop) - travelled
+            return [ActorObservation(id: 4, cls: .pedestrian, x: ahead + noise.gaussian(0.1), y: 6 - 1.3 * (t - 9) + noise.gaussian(0.1),
+                                     vx: noise.gaussian(0.1), vy: -1.3 + noise.gaussian(0.1), heading: .nan, length: 0.5)]
+        }, DetectorTests.straight({ t in t >= 10 && t < 11.5 ? -6 : 0 }, v0: 9))
+        let crossings = events.filter { $0.name == "pedestrian_crossing" }
+        let closest = crossings.compactMap { e in e.facts.first { $0.0 == "min_distance_ahead_m" }.flatMap { if case .number(let v) = $0.1 { v } else { nil } } }
+        #expect(crossings.count == 1 && closest.allSatisfy { $0 > 10.25 }, "\(closest)")
+    }
+
     @Test(arguments: [UInt64(9), 10, 11])
     func aCrossingIsFoundWhereItHappens(seed: UInt64) throws {
         // The ego creeps at 0.5 m/s; a pedestrian 6 m ahead of the bumper walks across at

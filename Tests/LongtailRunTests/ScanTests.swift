@@ -212,9 +212,14 @@ import LongtailTools
         #expect(j.allSatisfy { $0.name == "high_jerk" }, "\(j.map(\.name))")
         let sure = j.filter { $0.confidence >= 0.9 }.map { Double($0.startNs) / 1e9 }
         #expect(sure.count == 3 && zip(sure, [62.1, 90.0, 104.1]).allSatisfy { abs($0 - $1) < 0.5 }, "\(sure)")
-        // The Husky's odometry pauses once for longer than max_gap_s: reported, not bridged.
-        let huskyGaps = result.scans[0].gaps
-        #expect(!huskyGaps.isEmpty && huskyGaps.allSatisfy { profile.signals.map(\.name).contains($0.signal) && $0.endNs > $0.startNs })
+        // The Husky's 10 Hz odometry drops one message (0.209 s between two): by default (2.5
+        // message periods) that is bridged, not a gap; a profile whose `max_gap_s` is shorter
+        // gets it reported, on the odometry's signal, not bridged.
+        #expect(result.scans[0].gaps.isEmpty, "\(result.scans[0].gaps)")
+        var strict = profile
+        for k in strict.signals.indices where strict.signals[k].name == "speed" { strict.signals[k].maxGapS = 0.2 }
+        let huskyGaps = try #require(try SourceScanner.scan(husky, profile: strict).first).gaps
+        #expect(huskyGaps.count == 1 && huskyGaps.allSatisfy { $0.signal == "speed" && $0.endNs - $0.startNs > 200_000_000 }, "\(huskyGaps)")
     }
 
 }

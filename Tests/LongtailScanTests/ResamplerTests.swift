@@ -122,6 +122,35 @@ import LongtailSynth
         #expect(column1[4].isNaN && column1[3] == 3 && column1[5] == 5)
     }
 
+    @Test func oneDroppedMessageOfASlowSignalIsNotAGap() {
+        // A 10 Hz wheel speed with ±10 ms of stamp jitter: one dropped message leaves
+        // 0.19–0.21 s between samples, which the 0.2 s default cut into a gap (NaN ticks that
+        // split every run reading the speed). Two periods and a half is the default now: one
+        // drop is interpolated, three in a row (0.4 s) are a gap; a profile's `max_gap_s`
+        // still decides where it is given.
+        func ticks(maxGap: Double?) -> [Float] {
+            var spec = SignalSpec(name: "speed")
+            spec.topic = "/velocity"; spec.field = "v"; spec.stamp = "header.stamp"; spec.maxGapS = maxGap
+            let r = Resampler(signals: [spec], rateHz: 50)
+            var rng = SynthRandom(seed: 5)
+            for i in 0..<100 where i != 40 && !(70...72).contains(i) {
+                // Jitter of ±10 ms; around the single drop the stamps lean apart (0.216 s).
+                let jitter = i == 39 ? -8e6 : i == 41 ? 8e6 : rng.uniform(-1e7...1e7)
+                r.add(0, 1_000_000_000 + Int64(i) * 100_000_000 + Int64(jitter), Double(i))
+            }
+            var out: [Float] = []
+            r.drain(final: true) { _, count, columns in out += (0..<count).map { columns[$0] } }
+            return out
+        }
+        // Ticks every 20 ms from the first sample (≈ 1.0 s): the single drop is between
+        // 4.9 s and 5.1 s (ticks ≈ 195–205), the triple one between 7.9 s and 8.3 s (≈ 345–365).
+        let adaptive = ticks(maxGap: nil)
+        #expect(adaptive.count > 450)
+        #expect(!adaptive[185..<215].contains { $0.isNaN }, "one drop interpolated")
+        #expect(adaptive[350..<360].allSatisfy { $0.isNaN }, "three drops are a gap")
+        #expect(ticks(maxGap: 0.15)[196..<204].allSatisfy { $0.isNaN }, "an explicit max_gap_s decides")
+    }
+
     @Test func enumerationTableMatchesTheTextKeys() {
         var spec = SignalSpec(name: "autonomy")
         spec.map = ["0": 0, "1": 1, "2": 1, "-3": 5, "1000": 7, "01": 4, "+2": 8, "1.5": 9, "x": 3]

@@ -42,7 +42,14 @@ public final class ProtobufColumnExtractor {
         let leafRange: UnsafeMutableBufferPointer<(start: Int32, count: Int32)>
         let childRange: UnsafeMutableBufferPointer<(start: Int32, count: Int32)>
         let leaves: UnsafeMutableBufferPointer<Leaf>
+        /// The nested messages, owned here and read through `childTable` (unretained: the walk
+        /// retained and released a node for every nested message it entered).
         let children: [(node: Compiled, element: Int, each: Bool)]
+        let childTable: UnsafeMutableBufferPointer<Child>
+        /// Per slot, the common cases decided once: `Op.rowDouble` (one singular double into
+        /// a row's column), `Op.raggedDoubles` (one `[*]` double field, packed, straight
+        /// into its ragged column), `Op.general` otherwise; and the column they write.
+        let ops: UnsafeMutableBufferPointer<(op: Op, column: Int32)>
         let defaults: UnsafeMutableBufferPointer<Int>
         let hasRagged: Bool
         var slots: Int { numbers.count }
@@ -53,12 +60,14 @@ public final class ProtobufColumnExtractor {
             dense = .allocate(capacity: maxDense + 1)
             dense.initialize(repeating: -1)
             var sparse: [Int: Int32] = [:]
+            var fill: [Int] = []
             var flatLeaves: [Leaf] = [], flatChildren: [(node: Compiled, element: Int, each: Bool)] = []
             leafRange = .allocate(capacity: max(1, numbers.count))
             childRange = .allocate(capacity: max(1, numbers.count))
             for (k, number) in numbers.enumerated() {
                 if number <= maxDense { dense[number] = Int32(k) } else { sparse[number] = Int32(k) }
                 let l = n.leaves[number] ?? [], c = n.children[number] ?? []
+                if l.contains(where: { $0.ragged }) || c.contains(where: { $0.node.hasRagged }) { fill.append(k) }
                 leafRange[k] = (Int32(flatLeaves.count), Int32(l.count))
                 childRange[k] = (Int32(flatChildren.count), Int32(c.count))
                 flatLeaves += l
@@ -69,21 +78,53 @@ public final class ProtobufColumnExtractor {
             leaves = .allocate(capacity: max(1, flatLeaves.count))
             _ = leaves.initialize(from: flatLeaves)
             children = flatChildren
+            childTable = .allocate(capacity: max(1, flatChildren.count))
+            ops = .allocate(capacity: max(1, numbers.count))
+            for k in numbers.indices {
+                let r = leafRange[k]
+                ops[k] = (.general, -1)
+                guard r.count == 1, childRange[k].count == 0 else { continue }
+                let leaf = flatLeaves[Int(r.start)]
+                guard leaf.kind == .double, leaf.element < 0 else { continue }
+                if !leaf.ragged && !leaf.repeated { ops[k] = (.rowDouble, Int32(leaf.column)) }
+                if leaf.ragged && leaf.repeated { ops[k] = (.raggedDoubles, Int32(leaf.column)) }
+            }
+            for (k, c) in flatChildren.enumerated() { childTable[k] = Child(node: Unmanaged.passUnretained(c.node), element: c.element, each: c.each) }
             defaults = .allocate(capacity: max(1, n.defaults.count))
             _ = defaults.initialize(from: n.defaults)
             hasRagged = n.hasRagged
             defaultCount = n.defaults.count
+            needsSeen = n.hasRagged || flatLeaves.contains { $0.element >= 0 } || flatChildren.contains { $0.element >= 0 }
+            fillSlots = fill
         }
+
+        /// The slots `fillMissing` looks at: those with a ragged leaf or a child holding one.
+        let fillSlots: [Int]
+
+        /// Whether the walk needs the elements met per slot (`a[k]`, or what a message with
+        /// ragged columns lacked); a plain vector or time stamp does not, and skips the reset.
+        let needsSeen: Bool
 
         let defaultCount: Int
 
         deinit {
             dense.deallocate(); leafRange.deallocate(); childRange.deallocate(); leaves.deallocate(); defaults.deallocate()
+            childTable.deallocate(); ops.deallocate()
         }
 
         @inline(__always) func slot(_ number: Int) -> Int {
             number >= 0 && number < dense.count ? Int(dense[number]) : Int(sparse[number] ?? -1)
         }
+    }
+
+    /// What a slot's field does, decided when the paths are compiled.
+    enum Op: UInt8 { case general, rowDouble, raggedDoubles }
+
+    /// A nested message's node in a `Compiled` table, with the element it is wanted at.
+    struct Child {
+        var node: Unmanaged<Compiled>
+        var element: Int
+        var each: Bool
     }
 
     public let scalarNames: [String]
@@ -134,6 +175,7 @@ public final class ProtobufColumnExtractor {
         func widest(_ c: Compiled) -> Int { c.children.reduce(c.slots) { max($0, widest($1.node)) } }
         maxSlots = max(1, widest(compiled))
         seenStorage = .allocate(capacity: maxSlots * (ProtobufPlan.maxDepth + 1))
+        seenStorage.initialize(repeating: 0, count: maxSlots * (ProtobufPlan.maxDepth + 1))
     }
 
     deinit { seenStorage.deallocate() }
@@ -195,7 +237,7 @@ public final class ProtobufColumnExtractor {
         for k in 0..<node.defaultCount { row[node.defaults[k] * stride] = 0 }
         // Elements met per wanted field (for `a[k]` and what the message lacked).
         let seen = UnsafeMutableBufferPointer(start: seenStorage + depth * maxSlots, count: node.slots)
-        seen.update(repeating: 0)
+        if node.needsSeen { seen.update(repeating: 0) }
         try fields(node, &r, end: end, depth: depth, row: row, stride: stride, ragged: ragged, seen: seen)
         if node.hasRagged, let ragged { Self.fillMissing(node, seen: seen, ragged) }
     }
@@ -209,6 +251,20 @@ public final class ProtobufColumnExtractor {
             let number = Int(truncatingIfNeeded: key >> 3), wire = Int(key & 7)
             let slot = node.slot(number)
             if slot < 0 { try r.skip(wire: wire, end: end, at: at); continue }
+            let op = node.ops[slot]
+            if op.op == .rowDouble && wire == 1 {
+                row[Int(op.column) * stride] = Double(bitPattern: try r.fixed64(end: end))
+                seen[slot] &+= 1
+                continue
+            }
+            if op.op == .raggedDoubles && wire == 2, let ragged {
+                let n = try r.length(end: end)
+                guard n % 8 == 0 else { throw ProtobufError(offset: r.position, detail: "packed doubles of \(n) bytes") }
+                ragged.append(Int(op.column), littleEndianDoubles: r.base.baseAddress! + r.position, count: n / 8)
+                seen[slot] &+= Int32(n / 8)
+                r.position += n
+                continue
+            }
             let lr = node.leafRange[slot]
             if lr.count > 0 {
                 let leaves = UnsafeMutableBufferPointer(rebasing: node.leaves[Int(lr.start)..<Int(lr.start + lr.count)])
@@ -219,20 +275,15 @@ public final class ProtobufColumnExtractor {
                     if kind == .double && leaves.count == 1 && leaves[0].ragged && leaves[0].element < 0, let ragged {
                         // The common packed run (covariances, point lists): doubles straight into the column.
                         guard n % 8 == 0 else { throw ProtobufError(offset: r.position, detail: "packed doubles of \(n) bytes") }
-                        let column = leaves[0].column
-                        var at = r.position
-                        while at < stop {
-                            ragged.append(column, Double(bitPattern: UInt64(littleEndian: r.base.loadUnaligned(fromByteOffset: at, as: UInt64.self))))
-                            at += 8
-                        }
-                        seen[slot] += Int32(n / 8)
+                        ragged.append(leaves[0].column, littleEndianDoubles: r.base.baseAddress! + r.position, count: n / 8)
+                        seen[slot] &+= Int32(n / 8)
                         r.position = stop
                         continue
                     }
                     while r.position < stop {
                         let v = try Self.number(kind, &r, end: stop, at: r.position)
                         store(leaves, v, index: Int(seen[slot]), row, stride, ragged)
-                        seen[slot] += 1
+                        seen[slot] &+= 1
                     }
                 } else {
                     guard wire == ProtobufPlan.wireType(kind) else {
@@ -240,19 +291,25 @@ public final class ProtobufColumnExtractor {
                     }
                     let v = try Self.number(kind, &r, end: end, at: at)
                     store(leaves, v, index: Int(seen[slot]), row, stride, ragged)
-                    seen[slot] += 1
+                    seen[slot] &+= 1
                 }
             } else {
                 guard wire == 2 else { throw ProtobufError(offset: at, detail: "field \(number) has wire type \(wire), expected 2") }
                 let n = try r.length(end: end)
                 let start = r.position, index = Int(seen[slot])
-                seen[slot] += 1
+                seen[slot] &+= 1
                 let cr = node.childRange[slot]
                 for k in Int(cr.start)..<Int(cr.start + cr.count) {
-                    let child = node.children[k]
+                    let child = node.childTable[k]
                     guard child.each || child.element < 0 || child.element == index else { continue }
                     r.position = start
-                    try walk(child.node, &r, end: start + n, depth: depth + 1, row: row, stride: stride, ragged: ragged)
+                    var failure: ProtobufError?
+                    child.node._withUnsafeGuaranteedRef { c in
+                        do throws(ProtobufError) {
+                            try walk(c, &r, end: start + n, depth: depth + 1, row: row, stride: stride, ragged: ragged)
+                        } catch { failure = error }
+                    }
+                    if let failure { throw failure }
                 }
                 r.position = start + n
             }
@@ -264,7 +321,7 @@ public final class ProtobufColumnExtractor {
     /// a missing message NaN for each ragged column below it; a missing repeated field
     /// nothing (it is an empty array).
     static func fillMissing(_ node: Compiled, seen: UnsafeMutableBufferPointer<Int32>, _ ragged: RaggedColumns) {
-        for slot in 0..<node.slots {
+        for slot in node.fillSlots {
             let met = Int(seen[slot])
             let lr = node.leafRange[slot], cr = node.childRange[slot]
             for leaf in node.leaves[Int(lr.start)..<Int(lr.start + lr.count)] where leaf.ragged {
@@ -274,8 +331,12 @@ public final class ProtobufColumnExtractor {
                     ragged.append(leaf.column, leaf.presence ? .nan : 0)
                 }
             }
-            for child in node.children[Int(cr.start)..<Int(cr.start + cr.count)] where child.node.hasRagged && !child.each {
-                if child.element >= 0 ? met <= child.element : met == 0 { appendNaN(child.node, ragged) }
+            for k in Int(cr.start)..<Int(cr.start + cr.count) {
+                let child = node.childTable[k]
+                child.node._withUnsafeGuaranteedRef { c in
+                    guard c.hasRagged && !child.each, child.element >= 0 ? met <= child.element : met == 0 else { return }
+                    appendNaN(c, ragged)
+                }
             }
         }
     }

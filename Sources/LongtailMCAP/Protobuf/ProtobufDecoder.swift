@@ -172,6 +172,7 @@ struct ProtobufReader {
     }
 
     /// A length prefix, checked against the bytes left before `end`.
+    @inline(__always)
     mutating func length(end: Int) throws(ProtobufError) -> Int {
         let at = position
         let n = try varint(end: end)

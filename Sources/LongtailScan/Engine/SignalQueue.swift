@@ -30,7 +30,19 @@ struct SignalQueue {
     let signals: [Int]
     let width: Int
     let isState: Bool
-    let maxGapNs: Int64
+    /// Longer than this without a sample is a gap (NaN, never interpolated): the profile's
+    /// `max_gap_s`, or by default 2.5 s for states and, for continuous signals, 0.2 s or
+    /// 2.5 message periods, whichever is longer, so that one dropped message of a 10 Hz
+    /// signal is not a gap (a 0.2 s limit cut a 10 Hz wheel speed at every drop, and each
+    /// cut split the runs of every rule reading it).
+    private(set) var maxGapNs: Int64
+    /// Whether `maxGapNs` follows the message period (no `max_gap_s`, a continuous signal).
+    private let adaptiveGap: Bool
+    /// The message period, estimated from the spacing of rows (an average that a dropped
+    /// message or a burst moves by little: each spacing is clipped to 0.5–1.5× the estimate).
+    private var periodNs = Double.nan
+    /// Spacings seen: the period is learnt from every one of the first 64, then from every 16th.
+    private var spacings = 0
     /// Whether any column unwraps angles (skips that work per sample when none does).
     let anyUnwrap: Bool
     private(set) var times: UnsafeMutablePointer<Int64>
@@ -61,11 +73,20 @@ struct SignalQueue {
         width = specs.count
         isState = specs[0].isState
         maxGapNs = Int64(((specs[0].maxGapS ?? (specs[0].isState ? 2.5 : 0.2)) * 1e9).rounded())
+        adaptiveGap = specs[0].maxGapS == nil && !specs[0].isState
         anyUnwrap = specs.contains { $0.unwrap ?? false }
         columnState = .allocate(capacity: width)
         for (c, spec) in specs.enumerated() { (columnState + c).initialize(to: (spec.unwrap ?? false, .nan, 0, 0, 0)) }
         times = .allocate(capacity: capacity)
         values = .allocate(capacity: capacity * width)
+    }
+
+    /// Updates the message period with one spacing and the default gap limit with it.
+    @inline(__always)
+    private mutating func learnPeriod(_ spacing: Int64) {
+        let d = Double(spacing)
+        periodNs = periodNs.isNaN ? d : periodNs + 0.05 * (Swift.min(Swift.max(d, 0.5 * periodNs), 1.5 * periodNs) - periodNs)
+        maxGapNs = Swift.max(200_000_000, Int64(Swift.min(2.5 * periodNs, 1e12)))
     }
 
     /// Frees the buffers (the queue is unusable afterwards).
@@ -129,6 +150,10 @@ struct SignalQueue {
                 farRun = nil
             } else if farRun != nil {
                 farRun = nil
+            }
+            if adaptiveGap && t > last {
+                spacings &+= 1
+                if spacings < 64 || spacings & 15 == 0 { learnPeriod(t - last) }
             }
             if t - last > maxGapNs { gapTimes.append((last, t)) }
         }
